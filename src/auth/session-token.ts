@@ -1,0 +1,114 @@
+import { hkdfSync, randomBytes, randomUUID } from 'node:crypto';
+import { EncryptJWT, errors as joseErrors, jwtDecrypt } from 'jose';
+
+/** The verified shopper behind a gateway session. */
+export interface Shopper {
+  customerId: number;
+  email: string;
+  customerGroupId: number;
+  /** Upstream customer access token (customer-access-token mode only); never leaves the gateway in clear. */
+  customerAccessToken?: string;
+}
+
+export interface Session {
+  id: string;
+  shopper: Shopper;
+  issuedAt: number; // unix seconds
+  expiresAt: number; // unix seconds
+}
+
+export type SessionFailure = 'expired' | 'invalid';
+
+export class SessionTokenError extends Error {
+  constructor(readonly reason: SessionFailure) {
+    super(reason === 'expired' ? 'Session expired' : 'Invalid session');
+    this.name = 'SessionTokenError';
+  }
+}
+
+export interface SessionTokens {
+  issue(shopper: Shopper, notAfter?: number): Promise<{ token: string; session: Session }>;
+  verify(token: string): Promise<Session>;
+}
+
+const ISSUER = 'storefront-gateway';
+// Small tolerance for clock steps between gateway instances sharing a secret.
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+/** Sessions are JWE (dir + A256GCM) so that their content — including a customer access token — stays opaque to the browser. */
+export function deriveSessionKey(secret: string | undefined): Uint8Array {
+  // Without a configured secret (sandbox mode only) sessions live as long as the process.
+  const material = secret === undefined ? randomBytes(32) : Buffer.from(secret, 'utf8');
+  return new Uint8Array(hkdfSync('sha256', material, 'storefront-gateway', 'session-encryption-v1', 32));
+}
+
+export function createSessionTokens(deps: { key: Uint8Array; now: () => number; ttlSeconds: number }): SessionTokens {
+  const nowSeconds = (): number => Math.floor(deps.now() / 1000);
+  return {
+    async issue(shopper, notAfter) {
+      const issuedAt = nowSeconds();
+      const expiresAt = Math.min(issuedAt + deps.ttlSeconds, notAfter ?? Number.MAX_SAFE_INTEGER);
+      const id = randomUUID();
+      const claims: Record<string, unknown> = { cid: shopper.customerId, em: shopper.email, grp: shopper.customerGroupId };
+      if (shopper.customerAccessToken) claims.cat = shopper.customerAccessToken;
+      const token = await new EncryptJWT(claims)
+        .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
+        .setIssuer(ISSUER)
+        .setAudience(ISSUER)
+        .setJti(id)
+        .setIssuedAt(issuedAt)
+        .setExpirationTime(expiresAt)
+        .encrypt(deps.key);
+      return { token, session: { id, shopper, issuedAt, expiresAt } };
+    },
+    async verify(token) {
+      try {
+        const { payload } = await jwtDecrypt(token, deps.key, {
+          issuer: ISSUER,
+          audience: ISSUER,
+          currentDate: new Date(deps.now()),
+          clockTolerance: CLOCK_TOLERANCE_SECONDS,
+          requiredClaims: ['jti', 'iat', 'exp'],
+          keyManagementAlgorithms: ['dir'],
+          contentEncryptionAlgorithms: ['A256GCM'],
+        });
+        const { cid, em, grp, cat, jti, iat, exp } = payload;
+        if (typeof cid !== 'number' || typeof em !== 'string' || typeof grp !== 'number' || typeof jti !== 'string') {
+          throw new SessionTokenError('invalid');
+        }
+        const shopper: Shopper = { customerId: cid, email: em, customerGroupId: grp };
+        if (typeof cat === 'string') shopper.customerAccessToken = cat;
+        return { id: jti, shopper, issuedAt: iat ?? 0, expiresAt: exp ?? 0 };
+      } catch (error) {
+        if (error instanceof SessionTokenError) throw error;
+        // Mapped by jose's error code, never by message text.
+        if (error instanceof joseErrors.JWTExpired) throw new SessionTokenError('expired');
+        throw new SessionTokenError('invalid');
+      }
+    },
+  };
+}
+
+/**
+ * Sessions ended by `logout` before their expiry. In memory: a deployment with several
+ * gateway instances needs a shared store behind the same two methods.
+ */
+export interface SessionRevocations {
+  revoke(sessionId: string, expiresAt: number): void;
+  isRevoked(sessionId: string): boolean;
+}
+
+export function createSessionRevocations(now: () => number): SessionRevocations {
+  const revoked = new Map<string, number>();
+  const prune = (): void => {
+    const nowSeconds = Math.floor(now() / 1000);
+    for (const [id, expiresAt] of revoked) if (expiresAt < nowSeconds - CLOCK_TOLERANCE_SECONDS) revoked.delete(id);
+  };
+  return {
+    revoke(sessionId, expiresAt) {
+      prune();
+      revoked.set(sessionId, expiresAt);
+    },
+    isRevoked: (sessionId) => revoked.has(sessionId),
+  };
+}

@@ -1,0 +1,95 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Session, SessionRevocations, SessionTokens, Shopper } from './auth/session-token';
+import { SessionTokenError } from './auth/session-token';
+import { gatewayError } from './errors';
+
+/** Per-request context: the verified shopper and the values the gateway sends upstream on their behalf. */
+export interface GatewayContext {
+  session: Session | null;
+  /** The shopper the upstream sees: the session's, or one just logged in during this request. */
+  shopper: Shopper | null;
+  clientIp: string;
+  correlationId: string;
+  acceptLanguage?: string;
+  /** True when the request carried the gateway's server key (trusted server-to-server caller). */
+  trustedServer: boolean;
+  /** `Set-Cookie` values to add to the response (login/logout). */
+  responseCookies: string[];
+  /** Per-request memo for lazily created loaders; nothing in it outlives the request. */
+  loaders: Map<string, unknown>;
+}
+
+export interface ContextDeps {
+  sessionTokens: SessionTokens;
+  revocations: SessionRevocations;
+  cookieName: string;
+  trustProxy: boolean;
+  serverKey?: string;
+}
+
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const ACCEPT_LANGUAGE = /^[A-Za-z0-9,;=.\-* ]{1,256}$/;
+
+export function readCookie(header: string | null, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/** The shopper's address: the socket peer, or the first `X-Forwarded-For` hop when a trusted proxy is configured. */
+export function clientIpOf(request: Request, socketAddress: string | undefined, trustProxy: boolean): string {
+  const forwarded = trustProxy ? request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+  const ip = forwarded || socketAddress || '';
+  return ip.startsWith('::ffff:') ? ip.slice('::ffff:'.length) : ip;
+}
+
+function sessionCredential(request: Request, cookieName: string): string | undefined {
+  const authorization = request.headers.get('authorization');
+  if (authorization !== null) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    // A malformed Authorization header is an authentication failure, not a guest request.
+    if (!match) throw gatewayError('UNAUTHENTICATED', 'Authorization header must be "Bearer <sessionToken>"', {}, { httpStatus: true });
+    return match[1];
+  }
+  return readCookie(request.headers.get('cookie'), cookieName);
+}
+
+function constantTimeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+export function createContextFactory(deps: ContextDeps) {
+  return async (request: Request, socketAddress: string | undefined): Promise<GatewayContext> => {
+    const credential = sessionCredential(request, deps.cookieName);
+    let session: Session | null = null;
+    if (credential !== undefined) {
+      try {
+        session = await deps.sessionTokens.verify(credential);
+      } catch (error) {
+        const expired = error instanceof SessionTokenError && error.reason === 'expired';
+        throw gatewayError('UNAUTHENTICATED', expired ? 'Session expired; log in again' : 'Invalid session', {}, { httpStatus: true });
+      }
+      if (deps.revocations.isRevoked(session.id)) {
+        throw gatewayError('UNAUTHENTICATED', 'Session has ended; log in again', {}, { httpStatus: true });
+      }
+    }
+    const correlationHeader = request.headers.get('x-correlation-id');
+    const language = request.headers.get('accept-language');
+    const serverKey = request.headers.get('x-gateway-server-key');
+    return {
+      session,
+      shopper: session?.shopper ?? null,
+      clientIp: clientIpOf(request, socketAddress, deps.trustProxy),
+      correlationId: correlationHeader && CORRELATION_ID.test(correlationHeader) ? correlationHeader : randomUUID(),
+      acceptLanguage: language && ACCEPT_LANGUAGE.test(language) ? language : undefined,
+      trustedServer: deps.serverKey !== undefined && serverKey !== null && constantTimeEqual(serverKey, deps.serverKey),
+      responseCookies: [],
+      loaders: new Map(),
+    };
+  };
+}

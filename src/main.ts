@@ -1,0 +1,91 @@
+/**
+ * The only place that reads process.env and listens. `node dist/src/main.js` starts the gateway
+ * (with the embedded sandbox store when BC_STOREFRONT_URL is unset); `... main.js sandbox` starts
+ * the sandbox store alone.
+ */
+import { createServer, type Server } from 'node:http';
+import pino from 'pino';
+import { ConfigError, parseConfig, type GatewayConfig, type StartupConfig } from './config';
+import { createGateway } from './gateway';
+import { sandboxStoreConfig } from './sandbox-mode';
+import { describeSandbox, startSandbox, type Sandbox } from './sandbox';
+
+function startSandboxFrom(config: StartupConfig, port: number): Promise<Sandbox> {
+  const { sandbox } = config;
+  return startSandbox({
+    port,
+    host: '127.0.0.1',
+    storeHash: sandbox.storeHash,
+    clientId: sandbox.clientId,
+    clientSecret: sandbox.clientSecret,
+    accessToken: sandbox.accessToken,
+    channelId: config.channelId,
+    rateLimitQuota: sandbox.rateLimitQuota,
+  });
+}
+
+function closeOnSignals(logger: pino.Logger, closers: Array<() => Promise<void>>): void {
+  let closing = false;
+  const shutdown = (signal: string): void => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    Promise.all(closers.map((close) => close()))
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+function closeServer(server: Server): () => Promise<void> {
+  return () =>
+    new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+}
+
+async function main(): Promise<void> {
+  const config = parseConfig(process.env);
+  const logger = pino({ level: config.logLevel });
+
+  if (process.argv[2] === 'sandbox') {
+    const sandbox = await startSandboxFrom(config, config.sandbox.port);
+    process.stdout.write(describeSandbox(sandbox) + '\n');
+    closeOnSignals(logger, [sandbox.close]);
+    return;
+  }
+
+  let sandbox: Sandbox | undefined;
+  let store = config.store;
+  if (!store) {
+    sandbox = await startSandboxFrom(config, 0);
+    store = await sandboxStoreConfig(sandbox, {
+      authMode: config.authMode,
+      trustedProxySecret: config.trustedProxySecret,
+      timeoutMs: config.upstreamTimeoutMs,
+    });
+    logger.info({ sandbox: sandbox.url, storeHash: store.storeHash }, 'sandbox mode: embedded sandbox store started');
+  }
+  const gatewayConfig: GatewayConfig = { ...config, store };
+  const gateway = await createGateway(gatewayConfig, { logger });
+  const server = createServer(gateway.yoga);
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  logger.info({ url: `http://${shownHost}:${config.port}/graphql`, mode: sandbox ? 'sandbox' : 'store', authMode: store.authMode }, 'gateway listening');
+  if (sandbox) process.stdout.write(`\nGraphiQL: http://${shownHost}:${config.port}/graphql\n${describeSandbox(sandbox)}\n`);
+  closeOnSignals(logger, [closeServer(server), ...(sandbox ? [sandbox.close] : [])]);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
+  } else {
+    process.stderr.write(`Failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,72 @@
+import { gatewayError } from '../errors';
+import { createUpstreamFetch, type FetchFn } from './upstream-fetch';
+
+export interface RestResponse<T> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface RestRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Path below `/stores/{hash}`, e.g. `/v3/pricing/products`. */
+  path: string;
+  body?: unknown;
+  correlationId?: string;
+  /** Statuses the caller handles itself; any other non-2xx becomes a gateway error. */
+  accept?: number[];
+}
+
+export interface RestClient {
+  request<T>(request: RestRequest): Promise<RestResponse<T>>;
+}
+
+/** Milliseconds until BigCommerce's REST quota refreshes, from its rate-limit headers. */
+export function retryAfterMs(headers: Headers): number | undefined {
+  const resetMs = Number(headers.get('x-rate-limit-time-reset-ms'));
+  if (Number.isFinite(resetMs) && resetMs > 0) return resetMs;
+  const retrySeconds = Number(headers.get('x-retry-after'));
+  return Number.isFinite(retrySeconds) && retrySeconds > 0 ? retrySeconds * 1000 : undefined;
+}
+
+/** BigCommerce REST (`{apiUrl}/stores/{hash}/...` with `X-Auth-Token`). */
+export function createRestClient(deps: {
+  apiUrl: string;
+  storeHash: string;
+  accessToken: string;
+  fetch: FetchFn;
+  timeoutMs: number;
+}): RestClient {
+  const upstreamFetch = createUpstreamFetch({ fetch: deps.fetch, timeoutMs: deps.timeoutMs, name: 'BigCommerce REST API' });
+  const base = `${deps.apiUrl}/stores/${encodeURIComponent(deps.storeHash)}`;
+  return {
+    async request<T>(request: RestRequest): Promise<RestResponse<T>> {
+      const headers: Record<string, string> = {
+        'x-auth-token': deps.accessToken,
+        accept: 'application/json',
+      };
+      if (request.body !== undefined) headers['content-type'] = 'application/json';
+      if (request.correlationId) headers['x-correlation-id'] = request.correlationId;
+      const response = await upstreamFetch(`${base}${request.path}`, {
+        method: request.method,
+        headers,
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      });
+      const text = await response.text();
+      let body: unknown = undefined;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        if (response.ok) throw gatewayError('UPSTREAM_ERROR', 'BigCommerce REST API returned a malformed response');
+      }
+      if (response.ok || request.accept?.includes(response.status)) {
+        return { status: response.status, body: body as T, headers: response.headers };
+      }
+      if (response.status === 429) {
+        const wait = retryAfterMs(response.headers);
+        throw gatewayError('RATE_LIMITED', 'BigCommerce REST API rate limit reached', wait === undefined ? {} : { retryAfterMs: wait });
+      }
+      throw gatewayError('UPSTREAM_ERROR', `BigCommerce REST API answered ${response.status}`, { upstreamStatus: response.status });
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { delegateToSchema } from '@graphql-tools/delegate';
+import type { Executor } from '@graphql-tools/utils';
+import { OperationTypeNode, type GraphQLResolveInfo } from 'graphql';
+import type { GatewayConfig, StoreConfig } from '../config';
+import type { GatewayContext } from '../context';
+import { sessionCookie, type CookieSettings } from '../auth/session-cookie';
+import type { SessionRevocations, SessionTokens, Shopper } from '../auth/session-token';
+import type { RestClient } from '../remote/rest-client';
+import type { StorefrontSubschema } from '../remote/storefront';
+
+/** What every resolver map is built from; created once per gateway. */
+export interface ResolverDeps {
+  config: GatewayConfig;
+  store: StoreConfig;
+  executor: Executor;
+  rest: RestClient;
+  storefront: StorefrontSubschema;
+  sessionTokens: SessionTokens;
+  revocations: SessionRevocations;
+  cookie: CookieSettings;
+  now: () => number;
+  log: (event: string, fields: Record<string, unknown>) => void;
+}
+
+/** Opens a gateway session for `shopper`: replaces the request's session, sets the cookie, returns the bearer token. */
+export async function openSession(deps: ResolverDeps, ctx: GatewayContext, shopper: Shopper, notAfter?: number): Promise<string> {
+  if (ctx.session) deps.revocations.revoke(ctx.session.id, ctx.session.expiresAt);
+  const { token, session } = await deps.sessionTokens.issue(shopper, notAfter);
+  ctx.responseCookies.push(sessionCookie(deps.cookie, token, session.expiresAt - Math.floor(deps.now() / 1000)));
+  deps.log('session opened', { customerId: shopper.customerId, correlationId: ctx.correlationId });
+  return token;
+}
+
+/** Resolves a `Customer` field by delegating `Query.customer` to the storefront as `shopper`. */
+export function delegateCustomer(deps: ResolverDeps, ctx: GatewayContext, shopper: Shopper, info: GraphQLResolveInfo): unknown {
+  return delegateToSchema({
+    schema: deps.storefront,
+    operation: OperationTypeNode.QUERY,
+    fieldName: 'customer',
+    context: { ...ctx, shopper },
+    info,
+  });
+}

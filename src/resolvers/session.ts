@@ -1,0 +1,114 @@
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import type { GatewayContext } from '../context';
+import { clearedSessionCookie } from '../auth/session-cookie';
+import type { Shopper } from '../auth/session-token';
+import { validateCredentials } from '../remote/customers';
+import {
+  CUSTOMER_LOGIN,
+  CUSTOMER_LOGOUT,
+  CUSTOMER_PROFILE,
+  runStorefront,
+  type CustomerProfile,
+} from '../remote/storefront-operations';
+import { delegateCustomer, openSession, type ResolverDeps } from './deps';
+
+interface LoginArgs {
+  email: string;
+  password: string;
+}
+
+/** What `login` resolves to; `customer` is delegated to the storefront as the new shopper. */
+export interface LoginPayload {
+  result: string;
+  shopper: Shopper;
+  sessionToken: string;
+  cart: null;
+  customerAccessToken: null;
+}
+
+/** Same message as the storefront's own `login` gives for wrong credentials, so clients see one behaviour in both modes. */
+const INVALID_CREDENTIALS = 'Invalid credentials';
+
+/** The profile the session keeps, read from the storefront as that customer. */
+export async function customerProfile(deps: ResolverDeps, ctx: GatewayContext, shopper: Shopper): Promise<Shopper> {
+  const { customer } = await runStorefront<{ customer: CustomerProfile | null }>(deps.executor, CUSTOMER_PROFILE, { ...ctx, shopper });
+  if (!customer) throw new GraphQLError('Storefront API did not recognise the customer', { extensions: { code: 'UPSTREAM_ERROR' } });
+  return { ...shopper, customerId: customer.entityId, email: customer.email, customerGroupId: customer.customerGroupId };
+}
+
+async function verifyWithImpersonation(deps: ResolverDeps, args: LoginArgs, ctx: GatewayContext): Promise<Shopper> {
+  const customerId = await validateCredentials(deps.rest, {
+    email: args.email,
+    password: args.password,
+    channelId: deps.store.channelId,
+    correlationId: ctx.correlationId,
+  });
+  if (customerId === null) throw new GraphQLError(INVALID_CREDENTIALS, { extensions: { code: 'UNAUTHENTICATED' } });
+  return customerProfile(deps, ctx, { customerId, email: args.email, customerGroupId: 0 });
+}
+
+async function verifyWithCustomerAccessToken(
+  deps: ResolverDeps,
+  args: LoginArgs,
+  ctx: GatewayContext,
+): Promise<{ shopper: Shopper; notAfter: number }> {
+  const { login } = await runStorefront<{
+    login: { customer: CustomerProfile | null; customerAccessToken: { value: string; expiresAt: string } | null };
+  }>(deps.executor, CUSTOMER_LOGIN, { ...ctx, shopper: null }, { email: args.email, password: args.password });
+  if (!login.customer || !login.customerAccessToken) {
+    throw new GraphQLError(INVALID_CREDENTIALS, { extensions: { code: 'UNAUTHENTICATED' } });
+  }
+  return {
+    shopper: {
+      customerId: login.customer.entityId,
+      email: login.customer.email,
+      customerGroupId: login.customer.customerGroupId,
+      customerAccessToken: login.customerAccessToken.value,
+    },
+    notAfter: catExpiry(login.customerAccessToken.expiresAt),
+  };
+}
+
+/** The gateway session must not outlive the upstream token it carries. */
+export function catExpiry(expiresAt: string): number {
+  const expiresMs = Date.parse(expiresAt);
+  return Number.isFinite(expiresMs) ? Math.floor(expiresMs / 1000) : Number.MAX_SAFE_INTEGER;
+}
+
+export function createSessionResolvers(deps: ResolverDeps) {
+  return {
+    Mutation: {
+      async login(_root: unknown, args: LoginArgs, ctx: GatewayContext): Promise<LoginPayload> {
+        const { shopper, notAfter } =
+          deps.store.authMode === 'impersonation'
+            ? { shopper: await verifyWithImpersonation(deps, args, ctx), notAfter: undefined }
+            : await verifyWithCustomerAccessToken(deps, args, ctx);
+        const sessionToken = await openSession(deps, ctx, shopper, notAfter);
+        return { result: 'success', shopper, sessionToken, cart: null, customerAccessToken: null };
+      },
+
+      async logout(_root: unknown, _args: unknown, ctx: GatewayContext) {
+        if (ctx.session) {
+          deps.revocations.revoke(ctx.session.id, ctx.session.expiresAt);
+          if (deps.store.authMode === 'customer-access-token' && ctx.shopper?.customerAccessToken) {
+            // Best effort: the gateway session is over whatever the upstream says.
+            await runStorefront(deps.executor, CUSTOMER_LOGOUT, ctx).catch((error: unknown) =>
+              deps.log('upstream logout failed', { message: error instanceof Error ? error.message : String(error) }),
+            );
+          }
+        }
+        ctx.responseCookies.push(clearedSessionCookie(deps.cookie));
+        return { result: 'success', cartUnassignResult: { cart: null, errors: [] } };
+      },
+    },
+    LoginResult: {
+      customer: {
+        resolve(parent: Partial<LoginPayload>, _args: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) {
+          return parent.shopper ? delegateCustomer(deps, ctx, parent.shopper, info) : null;
+        },
+      },
+      // A customer access token never reaches a client (DESIGN.md "GraphQL surface").
+      customerAccessToken: { resolve: () => null },
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import type { GatewayContext } from '../context';
+import { createCurrentCustomerVerifier } from '../auth/current-customer-jwt';
+import { createCustomerLoginSigner } from '../auth/customer-login-jwt';
+import { relativePathOf, validateRedirectPath } from '../auth/redirect-path';
+import type { Shopper } from '../auth/session-token';
+import { gatewayError } from '../errors';
+import { cartRedirectUrls } from '../remote/carts';
+import { CUSTOMER_LOGIN_WITH_JWT, runStorefront, type CustomerProfile } from '../remote/storefront-operations';
+import { currentCustomerPayload, type CurrentCustomerPayload } from './current-customer';
+import { catExpiry, customerProfile } from './session';
+import { openSession, type ResolverDeps } from './deps';
+
+interface CustomerLoginUrlPayload {
+  url: string;
+  redirectTo: string;
+  expiresAt: string;
+}
+
+const CART_ID = /^[0-9a-fA-F-]{1,64}$/;
+
+function requireShopper(ctx: GatewayContext): Shopper {
+  if (!ctx.shopper) throw gatewayError('UNAUTHENTICATED', 'Log in first: login URLs are only issued for the session shopper');
+  return ctx.shopper;
+}
+
+export function createSsoResolvers(deps: ResolverDeps) {
+  const { store } = deps;
+  const sign = createCustomerLoginSigner({ clientId: store.clientId, clientSecret: store.clientSecret, storeHash: store.storeHash, now: deps.now });
+  const verifyCurrentCustomer = createCurrentCustomerVerifier({
+    clientId: store.clientId,
+    clientSecret: store.clientSecret,
+    storeHash: store.storeHash,
+    now: deps.now,
+  });
+
+  async function loginUrl(ctx: GatewayContext, shopper: Shopper, redirectTo: string, channelId: number): Promise<CustomerLoginUrlPayload> {
+    const signed = await sign({ customerId: shopper.customerId, channelId, redirectTo, requestIp: ctx.clientIp || undefined });
+    deps.log('customer login url issued', { customerId: shopper.customerId, correlationId: ctx.correlationId });
+    return {
+      url: `${store.storeUrl}/login/token/${signed.jwt}`,
+      redirectTo,
+      expiresAt: new Date(signed.expiresAt * 1000).toISOString(),
+    };
+  }
+
+  /** In customer-access-token mode the new session needs its own upstream CAT: obtained with a Customer Login JWT. */
+  async function upstreamSession(ctx: GatewayContext, verified: Shopper): Promise<{ shopper: Shopper; notAfter?: number }> {
+    if (store.authMode === 'impersonation') return { shopper: await customerProfile(deps, ctx, verified) };
+    const signed = await sign({ customerId: verified.customerId, channelId: store.channelId, redirectTo: '/' });
+    const { loginWithCustomerLoginJwt: login } = await runStorefront<{
+      loginWithCustomerLoginJwt: { customer: CustomerProfile | null; customerAccessToken: { value: string; expiresAt: string } | null };
+    }>(deps.executor, CUSTOMER_LOGIN_WITH_JWT, { ...ctx, shopper: null }, { jwt: signed.jwt });
+    if (!login.customer || !login.customerAccessToken) throw gatewayError('UPSTREAM_ERROR', 'Storefront API did not open a customer session');
+    return {
+      shopper: {
+        customerId: login.customer.entityId,
+        email: login.customer.email,
+        customerGroupId: login.customer.customerGroupId,
+        customerAccessToken: login.customerAccessToken.value,
+      },
+      notAfter: catExpiry(login.customerAccessToken.expiresAt),
+    };
+  }
+
+  return {
+    Mutation: {
+      async customerLoginUrl(_root: unknown, args: { redirectTo?: string | null; channelId?: number | null }, ctx: GatewayContext) {
+        const shopper = requireShopper(ctx);
+        const redirectTo = validateRedirectPath(args.redirectTo);
+        const channelId = args.channelId ?? store.channelId;
+        if (!Number.isInteger(channelId) || channelId < 1) throw gatewayError('BAD_USER_INPUT', 'channelId must be a positive integer');
+        return loginUrl(ctx, shopper, redirectTo, channelId);
+      },
+
+      async checkoutLoginUrl(_root: unknown, args: { cartEntityId: string }, ctx: GatewayContext) {
+        const shopper = requireShopper(ctx);
+        if (!CART_ID.test(args.cartEntityId)) throw gatewayError('BAD_USER_INPUT', 'cartEntityId must be a cart id (UUID)');
+        const urls = await cartRedirectUrls(deps.rest, args.cartEntityId, ctx.correlationId);
+        return loginUrl(ctx, shopper, validateRedirectPath(relativePathOf(urls.embeddedCheckoutUrl)), store.channelId);
+      },
+
+      async loginWithCurrentCustomerJwt(_root: unknown, args: { currentCustomerJwt: string }, ctx: GatewayContext) {
+        const verified = await verifyCurrentCustomer(args.currentCustomerJwt);
+        const { shopper, notAfter } = await upstreamSession(ctx, { ...verified });
+        const sessionToken = await openSession(deps, ctx, shopper, notAfter);
+        return { sessionToken, customer: currentCustomerPayload(shopper, 'CURRENT_CUSTOMER_JWT') };
+      },
+    },
+    Query: {
+      async currentCustomer(_root: unknown, args: { currentCustomerJwt?: string | null }, ctx: GatewayContext): Promise<CurrentCustomerPayload | null> {
+        if (args.currentCustomerJwt !== undefined && args.currentCustomerJwt !== null) {
+          return currentCustomerPayload(await verifyCurrentCustomer(args.currentCustomerJwt), 'CURRENT_CUSTOMER_JWT');
+        }
+        return ctx.shopper ? currentCustomerPayload(ctx.shopper, 'SESSION') : null;
+      },
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import type { AuthMode, StoreConfig } from './config';
+import { createRestClient } from './remote/rest-client';
+import { createStorefrontToken } from './remote/storefront-tokens';
+import type { FetchFn } from './remote/upstream-fetch';
+
+/** What the gateway needs to know about a running sandbox store (structural: the gateway imports nothing from src/sandbox). */
+export interface SandboxEndpoint {
+  url: string;
+  identity: { storeHash: string; clientId: string; clientSecret: string; accessToken: string; channelId: number };
+}
+
+const SANDBOX_TOKEN_LIFETIME_SECONDS = 365 * 86_400;
+
+/**
+ * Sandbox mode: the gateway reaches the sandbox over HTTP like any store, with a storefront token it
+ * creates there through the REST token endpoint — the same way an operator creates one for a real store.
+ */
+export async function sandboxStoreConfig(
+  sandbox: SandboxEndpoint,
+  options: { authMode: AuthMode; trustedProxySecret?: string; timeoutMs: number; fetch?: FetchFn; now?: () => number },
+): Promise<StoreConfig> {
+  const { identity, url } = sandbox;
+  const rest = createRestClient({
+    apiUrl: url,
+    storeHash: identity.storeHash,
+    accessToken: identity.accessToken,
+    fetch: options.fetch ?? fetch,
+    timeoutMs: options.timeoutMs,
+  });
+  const storefrontToken = await createStorefrontToken(rest, {
+    authMode: options.authMode,
+    channelId: identity.channelId,
+    expiresAt: Math.floor((options.now ?? Date.now)() / 1000) + SANDBOX_TOKEN_LIFETIME_SECONDS,
+  });
+  return {
+    storeHash: identity.storeHash,
+    channelId: identity.channelId,
+    storefrontUrl: `${url}/graphql`,
+    storeUrl: url,
+    apiUrl: url,
+    accessToken: identity.accessToken,
+    clientId: identity.clientId,
+    clientSecret: identity.clientSecret,
+    storefrontToken,
+    authMode: options.authMode,
+    trustedProxySecret: options.trustedProxySecret,
+  };
+}

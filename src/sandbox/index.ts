@@ -1,0 +1,143 @@
+// The sandbox store: an embedded BigCommerce-compatible upstream (Storefront GraphQL, REST, Customer Login API,
+// Current Customer API) for development and tests. It shares no code with the gateway and reads no environment:
+// src/main.ts passes everything in.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildCatalog } from './catalog';
+import { createRateLimiter } from './rate-limit';
+import { DEMO_ACCOUNTS, SEED } from './seed';
+import { createRouter, type RequestLogEntry } from './server';
+import { SandboxState } from './state';
+import { createStorefrontTokenService } from './storefront-tokens';
+
+export type { RequestLogEntry } from './server';
+
+export interface SandboxOptions {
+  /** 0 = ephemeral (tests); default 4010. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  storeHash?: string;
+  clientId?: string;
+  clientSecret?: string;
+  accessToken?: string;
+  /** Default 1. */
+  channelId?: number;
+  /** REST requests per window (default 150, BigCommerce's Standard/Plus quota). */
+  rateLimitQuota?: number;
+  /** Default 30000. */
+  rateLimitWindowMs?: number;
+  /** Clock in ms (default Date.now); drives token expiry, iat windows and rate-limit windows. */
+  now?: () => number;
+}
+
+export interface SandboxIdentity {
+  storeHash: string;
+  clientId: string;
+  clientSecret: string;
+  accessToken: string;
+  channelId: number;
+}
+
+export interface Sandbox {
+  /** Base URL, e.g. http://127.0.0.1:4010. */
+  url: string;
+  identity: SandboxIdentity;
+  /** Every request received, in order (path without query string). */
+  requestLog: RequestLogEntry[];
+  close(): Promise<void>;
+}
+
+/** Development defaults: public, for local use only (a real store's credentials are never defaults). */
+export const SANDBOX_DEFAULTS: SandboxIdentity = {
+  storeHash: 'sandbox1',
+  clientId: 'sandbox-client-id',
+  clientSecret: 'sandbox-client-secret-for-local-development-only',
+  accessToken: 'sandbox-access-token',
+  channelId: 1,
+};
+
+export const SANDBOX_DEFAULT_PORT = 4010;
+export const SANDBOX_DEFAULT_RATE_LIMIT_QUOTA = 150;
+export const SANDBOX_DEFAULT_RATE_LIMIT_WINDOW_MS = 30000;
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const identity: SandboxIdentity = {
+    storeHash: options.storeHash || SANDBOX_DEFAULTS.storeHash,
+    clientId: options.clientId || SANDBOX_DEFAULTS.clientId,
+    clientSecret: options.clientSecret || SANDBOX_DEFAULTS.clientSecret,
+    accessToken: options.accessToken || SANDBOX_DEFAULTS.accessToken,
+    channelId: options.channelId ?? SANDBOX_DEFAULTS.channelId,
+  };
+  const now = options.now ?? Date.now;
+  const host = options.host ?? '127.0.0.1';
+  const catalog = buildCatalog(SEED);
+  const state = new SandboxState(now);
+  const tokens = await createStorefrontTokenService({ ...identity, now, revoked: state.revokedTokens });
+  const rateLimiter = createRateLimiter(
+    options.rateLimitQuota ?? SANDBOX_DEFAULT_RATE_LIMIT_QUOTA,
+    options.rateLimitWindowMs ?? SANDBOX_DEFAULT_RATE_LIMIT_WINDOW_MS,
+    now,
+  );
+  const requestLog: RequestLogEntry[] = [];
+  let url = '';
+  const handler = createRouter({
+    ...identity,
+    catalog,
+    state,
+    tokens,
+    rateLimiter,
+    now,
+    baseUrl: () => url,
+    requestLog,
+    onError: (err) => process.stderr.write(`sandbox: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`),
+  });
+  const server: Server = createServer(handler);
+  // Keep-alive connections would hold close() open; tests start and stop many sandboxes.
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? SANDBOX_DEFAULT_PORT, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  url = `http://${urlHost(host)}:${port}`;
+  return {
+    url,
+    identity,
+    requestLog,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** The banner `npm run sandbox` prints. The identity is development data, so printing it is the point. */
+export function describeSandbox(s: Sandbox): string {
+  const { identity } = s;
+  const lines = [
+    'BigCommerce sandbox store',
+    `  base URL            ${s.url}`,
+    `  storefront GraphQL  ${s.url}/graphql`,
+    `  REST API            ${s.url}/stores/${identity.storeHash}/v3/...`,
+    `  store hash          ${identity.storeHash}`,
+    `  channel id          ${identity.channelId}`,
+    `  client id           ${identity.clientId}`,
+    // The default secret is public development data; a caller-supplied one (BC_CLIENT_SECRET) is never printed.
+    `  client secret       ${identity.clientSecret === SANDBOX_DEFAULTS.clientSecret ? identity.clientSecret : '(as configured; not shown)'}`,
+    `  REST access token   ${identity.accessToken}  (header X-Auth-Token)`,
+    '  demo accounts:',
+    ...DEMO_ACCOUNTS.map((a) => `    customer ${a.customerId}  ${a.email} / ${a.password}  ${a.group}`),
+    '  guests: catalog prices (no customer group)',
+  ];
+  return lines.join('\n');
+}

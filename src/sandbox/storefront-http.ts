@@ -1,0 +1,180 @@
+// POST /graphql: BigCommerce's Storefront GraphQL endpoint. Authenticates the storefront token, identifies the
+// shopper (X-Bc-Customer-Id with an impersonation token, X-Bc-Customer-Access-Token with a storefront or private
+// token), then executes one operation or a batch (JSON array) against the subset schema.
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { execute, GraphQLError, parse, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { BodyTooLargeError, headerValue, isJsonContentType, readBody, sendJson } from './http-util';
+import { sandboxSdlPath } from './project-root';
+import type { StorefrontContext } from './storefront-context';
+import { createStorefrontResolvers } from './storefront-resolvers';
+import { StorefrontAuthError, type StorefrontTokenService } from './storefront-tokens';
+import type { Catalog } from './catalog';
+import type { SandboxState } from './state';
+
+export const IMPERSONATION_FROM_BROWSER_MESSAGE =
+  'Request not allowed: Detected that request originated from a browser script and is using a customer impersonation jwt token. Customer impersonation tokens are not allowed with frontend requests.';
+/** BigCommerce documents that private tokens reject browser requests but not the message; this one is the sandbox's. */
+export const PRIVATE_FROM_BROWSER_MESSAGE =
+  'Request not allowed: Detected that request originated from a browser script and is using a private token. Private tokens are not allowed with frontend requests.';
+export const ORIGIN_MISMATCH_MESSAGE =
+  "'Origin' header invalid: The 'Origin' request header value did not match the allowed origin set in the JWT auth token. Please generate a token that is valid for this origin";
+export const INVALID_CAT_MESSAGE = 'Invalid customer access token.';
+
+export function buildStorefrontSchema(): GraphQLSchema {
+  return makeExecutableSchema({ typeDefs: readFileSync(sandboxSdlPath(), 'utf8'), resolvers: createStorefrontResolvers() });
+}
+
+interface GraphQLRequestBody {
+  query: string;
+  variables?: Record<string, unknown> | null;
+  operationName?: string | null;
+}
+
+function isRequestBody(value: unknown): value is GraphQLRequestBody {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.query === 'string' &&
+    (v.variables === undefined || v.variables === null || (typeof v.variables === 'object' && !Array.isArray(v.variables))) &&
+    (v.operationName === undefined || v.operationName === null || typeof v.operationName === 'string')
+  );
+}
+
+function errorsBody(message: string, extensions?: Record<string, unknown>): { errors: { message: string; extensions?: Record<string, unknown> }[] } {
+  return { errors: [extensions ? { message, extensions } : { message }] };
+}
+
+export interface StorefrontHandlerDeps {
+  schema: GraphQLSchema;
+  tokens: StorefrontTokenService;
+  catalog: Catalog;
+  state: SandboxState;
+  storeHash: string;
+  channelId: number;
+  now: () => number;
+}
+
+async function runOne(deps: StorefrontHandlerDeps, body: GraphQLRequestBody, ctx: StorefrontContext): Promise<ExecutionResult> {
+  let document: DocumentNode;
+  try {
+    document = parse(body.query);
+  } catch (err) {
+    return { errors: [err instanceof GraphQLError ? err : new GraphQLError('Invalid query')] };
+  }
+  const validationErrors = validate(deps.schema, document);
+  if (validationErrors.length > 0) return { errors: validationErrors };
+  return execute({
+    schema: deps.schema,
+    document,
+    variableValues: body.variables ?? undefined,
+    operationName: body.operationName ?? undefined,
+    contextValue: ctx,
+  });
+}
+
+export function createStorefrontHandler(deps: StorefrontHandlerDeps) {
+  return async function handleStorefrontGraphQL(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST') {
+      sendJson(res, 405, errorsBody('Only POST is supported for /graphql.'), { Allow: 'POST' });
+      return;
+    }
+    if (!isJsonContentType(req)) {
+      sendJson(res, 415, errorsBody('Content-Type must be application/json.'));
+      return;
+    }
+    let raw: string;
+    try {
+      raw = await readBody(req);
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) {
+        sendJson(res, 413, errorsBody('Request body is too large.'));
+        return;
+      }
+      throw err;
+    }
+
+    // Authentication comes before anything about the body, as on BigCommerce (401 for any body).
+    let verified;
+    try {
+      verified = await deps.tokens.verify(headerValue(req, 'authorization'));
+    } catch (err) {
+      if (err instanceof StorefrontAuthError) {
+        sendJson(res, 401, errorsBody(err.message));
+        return;
+      }
+      throw err;
+    }
+    const origin = headerValue(req, 'origin');
+    if (origin !== undefined) {
+      if (verified.kind === 'impersonation') {
+        sendJson(res, 403, errorsBody(IMPERSONATION_FROM_BROWSER_MESSAGE));
+        return;
+      }
+      if (verified.kind === 'private') {
+        sendJson(res, 403, errorsBody(PRIVATE_FROM_BROWSER_MESSAGE));
+        return;
+      }
+      if (!verified.claims.cors.includes(origin)) {
+        sendJson(res, 403, errorsBody(ORIGIN_MISMATCH_MESSAGE));
+        return;
+      }
+    }
+
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      sendJson(res, 400, errorsBody('Malformed JSON in request body.'));
+      return;
+    }
+    const batch = Array.isArray(parsed);
+    const bodies = batch ? (parsed as unknown[]) : [parsed];
+    if (bodies.length === 0 || !bodies.every(isRequestBody)) {
+      sendJson(res, 400, errorsBody('Request body must be {"query": string, "variables"?: object, "operationName"?: string} or an array of those.'));
+      return;
+    }
+
+    // Identify the shopper: each token kind honours only its own header (FACTS §1.2).
+    let customerId: number | null = null;
+    let customerAccessToken: string | null = null;
+    if (verified.kind === 'impersonation') {
+      const header = headerValue(req, 'x-bc-customer-id');
+      if (header !== undefined && /^\d+$/.test(header.trim())) {
+        const id = Number(header.trim());
+        // An unknown customer id is treated as a guest.
+        if (deps.catalog.customers.has(id)) customerId = id;
+      }
+    } else {
+      const cat = headerValue(req, 'x-bc-customer-access-token');
+      if (cat !== undefined && cat.trim() !== '') {
+        const id = deps.state.customerForAccessToken(cat.trim());
+        if (id === null) {
+          const result = { data: null, ...errorsBody(INVALID_CAT_MESSAGE, { code: 'INVALID_CUSTOMER_ACCESS_TOKEN' }) };
+          sendJson(res, 200, batch ? bodies.map(() => result) : result);
+          return;
+        }
+        customerId = id;
+        customerAccessToken = cat.trim();
+      }
+    }
+
+    const ctxFor = (): StorefrontContext => ({
+      catalog: deps.catalog,
+      state: deps.state,
+      storeHash: deps.storeHash,
+      channelId: deps.channelId,
+      tokenKind: verified.kind,
+      scopes: verified.kind === 'private' ? verified.claims.scopes ?? [] : null,
+      customerId,
+      customerAccessToken,
+      fromBrowser: origin !== undefined,
+      now: deps.now,
+    });
+    const results: ExecutionResult[] = [];
+    // Sequential on purpose: a batch may hold mutations whose effects later operations read.
+    for (const body of bodies as GraphQLRequestBody[]) results.push(await runOne(deps, body, ctxFor()));
+    sendJson(res, 200, batch ? results : results[0]);
+  };
+}

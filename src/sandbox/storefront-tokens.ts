@@ -1,0 +1,141 @@
+// Storefront API tokens (storefront, private, customer impersonation) as BigCommerce issues them: ES256 JWTs
+// (FACTS §1.2). The sandbox signs with a key pair generated at start, so tokens do not outlive the process.
+import { CompactSign, compactVerify, generateKeyPair, type KeyLike } from 'jose';
+
+export type TokenKind = 'storefront' | 'private' | 'impersonation';
+export type TokenScope = 'Unauthenticated' | 'Customer' | 'B2B';
+
+const KIND_CODES: Record<TokenKind, number> = { storefront: 1, impersonation: 2, private: 3 };
+
+export interface StorefrontTokenClaims {
+  iss: 'BC';
+  /** Store the token belongs to. */
+  sid: string;
+  /** API account that created it. */
+  sub: string;
+  /** Channels the token is valid for. */
+  cid: number[];
+  /** Allowed CORS origins (storefront tokens). */
+  cors: string[];
+  /** Expiry, unix seconds ("expires at"). */
+  eat: number;
+  iat: number;
+  token_type: number;
+  scopes?: TokenScope[];
+}
+
+export interface VerifiedStorefrontToken {
+  kind: TokenKind;
+  claims: StorefrontTokenClaims;
+}
+
+/** A 401 of the Storefront API with one of BigCommerce's messages (FACTS §1.6). */
+export class StorefrontAuthError extends Error {}
+
+export const AUTH_MESSAGES = {
+  missing: 'GraphQL credentials were missing. No token was sent.',
+  notJwt: 'GraphQL invalid credentials. String is not a JWT',
+  badSignature: 'GraphQL invalid credentials. JWT signature is invalid',
+  expired: 'GraphQL invalid credentials. JWT is expired',
+  wrongChannel: "GraphQL invalid credentials. JWT channel id doesn't match channel id of the URL",
+  revoked: 'Unknown JWT token',
+  noJson: 'GraphQL invalid credentials. JWT has no valid Json',
+  unknownFormat: 'GraphQL invalid credentials. JWT has Json of an unknown format',
+  wrongStore: "GraphQL invalid credentials. JWT store id doesn't match store id of the URL",
+} as const;
+
+export interface StorefrontTokenService {
+  issue(kind: TokenKind, input: { channelIds: number[]; expiresAt: number; corsOrigins: string[]; scopes?: TokenScope[] }): Promise<string>;
+  /** Verifies an `Authorization` header value; throws StorefrontAuthError with BigCommerce's message. */
+  verify(authorization: string | undefined): Promise<VerifiedStorefrontToken>;
+  revoke(token: string): Promise<boolean>;
+}
+
+function decodeSegment(segment: string): unknown {
+  return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as unknown;
+}
+
+function isClaims(value: unknown): value is StorefrontTokenClaims {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.sid === 'string' &&
+    typeof v.eat === 'number' &&
+    typeof v.token_type === 'number' &&
+    Array.isArray(v.cid) &&
+    v.cid.every((c) => typeof c === 'number')
+  );
+}
+
+export async function createStorefrontTokenService(opts: {
+  storeHash: string;
+  clientId: string;
+  channelId: number;
+  now: () => number;
+  revoked: Set<string>;
+}): Promise<StorefrontTokenService> {
+  const { privateKey, publicKey } = await generateKeyPair('ES256');
+  const key: KeyLike = publicKey;
+
+  return {
+    async issue(kind, input) {
+      const claims: StorefrontTokenClaims = {
+        iss: 'BC',
+        sid: opts.storeHash,
+        sub: opts.clientId,
+        cid: input.channelIds,
+        cors: input.corsOrigins,
+        eat: input.expiresAt,
+        iat: Math.floor(opts.now() / 1000),
+        token_type: KIND_CODES[kind],
+        ...(input.scopes ? { scopes: input.scopes } : {}),
+      };
+      return new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
+        .setProtectedHeader({ typ: 'JWT', alg: 'ES256' })
+        .sign(privateKey);
+    },
+
+    async verify(authorization) {
+      if (!authorization || authorization.trim() === '') throw new StorefrontAuthError(AUTH_MESSAGES.missing);
+      const match = /^Bearer\s+(.*)$/i.exec(authorization.trim());
+      const token = (match ? match[1] : authorization).trim();
+      if (token === '') throw new StorefrontAuthError(AUTH_MESSAGES.missing);
+      const parts = token.split('.');
+      if (parts.length !== 3) throw new StorefrontAuthError(AUTH_MESSAGES.notJwt);
+      try {
+        decodeSegment(parts[0]);
+      } catch {
+        throw new StorefrontAuthError(AUTH_MESSAGES.notJwt);
+      }
+      let payload: unknown;
+      try {
+        payload = decodeSegment(parts[1]);
+      } catch {
+        throw new StorefrontAuthError(AUTH_MESSAGES.noJson);
+      }
+      if (!isClaims(payload)) throw new StorefrontAuthError(AUTH_MESSAGES.unknownFormat);
+      try {
+        await compactVerify(token, key, { algorithms: ['ES256'] });
+      } catch {
+        throw new StorefrontAuthError(AUTH_MESSAGES.badSignature);
+      }
+      if (payload.sid !== opts.storeHash) throw new StorefrontAuthError(AUTH_MESSAGES.wrongStore);
+      if (!payload.cid.includes(opts.channelId)) throw new StorefrontAuthError(AUTH_MESSAGES.wrongChannel);
+      if (payload.eat * 1000 <= opts.now()) throw new StorefrontAuthError(AUTH_MESSAGES.expired);
+      if (opts.revoked.has(token)) throw new StorefrontAuthError(AUTH_MESSAGES.revoked);
+      const kind = (Object.keys(KIND_CODES) as TokenKind[]).find((k) => KIND_CODES[k] === payload.token_type);
+      if (!kind) throw new StorefrontAuthError(AUTH_MESSAGES.unknownFormat);
+      return { kind, claims: payload };
+    },
+
+    async revoke(token) {
+      try {
+        await compactVerify(token, key, { algorithms: ['ES256'] });
+      } catch {
+        return false;
+      }
+      opts.revoked.add(token);
+      return true;
+    },
+  };
+}

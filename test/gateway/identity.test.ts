@@ -1,0 +1,148 @@
+import { EncryptJWT } from 'jose';
+import { hkdfSync } from 'node:crypto';
+import { gql, loginAs, startGateway, startStack, WHOLESALE, type GatewayServer, type Stack } from '../helpers/stack';
+import type { FetchFn } from '../../src/remote/upstream-fetch';
+
+const PRICES = `{ site { products(first: 10) { edges { node { entityId prices { price { value } } } } } } customer { entityId } }`;
+
+/** Records the headers of every request the gateway sends upstream (the requests still go over HTTP). */
+function recordingFetch(): { fetch: FetchFn; sent: Headers[] } {
+  const sent: Headers[] = [];
+  return {
+    sent,
+    fetch: (input, init) => {
+      sent.push(new Headers(init?.headers));
+      return fetch(input, init);
+    },
+  };
+}
+
+describe('identity rules over HTTP', () => {
+  let stack: Stack;
+  let clock = Date.now();
+  const recorder = recordingFetch();
+  beforeAll(async () => {
+    stack = await startStack({ now: () => clock, fetch: recorder.fetch });
+  });
+  afterAll(() => stack.close());
+  afterEach(() => {
+    clock = Date.now();
+  });
+
+  it('ignores a guest spoofing X-Bc-Customer-Id, Authorization-less X-Bc headers and cookies', async () => {
+    const { cookie } = await loginAs(stack.gateway.graphqlUrl, WHOLESALE);
+    const me = await gql<{ customer: { entityId: number } }>(stack.gateway.graphqlUrl, PRICES, {}, { cookie });
+    const wholesaleId = me.body.data!.customer.entityId;
+
+    const guest = await gql(stack.gateway.graphqlUrl, PRICES);
+    recorder.sent.length = 0;
+    const spoofed = await gql(stack.gateway.graphqlUrl, PRICES, {}, {
+      'x-bc-customer-id': String(wholesaleId),
+      'x-bc-customer-access-token': 'a'.repeat(64) + '_9999999999',
+      cookie: 'SHOP_TOKEN=stolen; other=1',
+    });
+    expect(spoofed.status).toBe(200);
+    expect(spoofed.body).toEqual(guest.body);
+    expect((spoofed.body.data as { customer: unknown }).customer).toBeNull();
+    expect(recorder.sent.length).toBeGreaterThan(0);
+    for (const headers of recorder.sent) {
+      expect(headers.get('x-bc-customer-id')).toBeNull();
+      expect(headers.get('x-bc-customer-access-token')).toBeNull();
+      expect(headers.get('cookie')).toBeNull();
+    }
+  });
+
+  it('never forwards the inbound Authorization header: upstream sees the server token and the verified shopper', async () => {
+    const { token } = await loginAs(stack.gateway.graphqlUrl, WHOLESALE);
+    recorder.sent.length = 0;
+    const response = await gql<{ customer: { entityId: number } }>(stack.gateway.graphqlUrl, PRICES, {}, {
+      authorization: `Bearer ${token}`,
+      'x-bc-customer-id': '999999',
+    });
+    expect(response.body.errors).toBeUndefined();
+    const upstream = recorder.sent.filter((h) => h.get('x-bc-customer-id') !== null);
+    expect(upstream.length).toBeGreaterThan(0);
+    for (const headers of recorder.sent) {
+      expect(headers.get('authorization')).not.toContain(token);
+      expect(headers.get('x-bc-customer-id')).not.toBe('999999');
+    }
+    expect(upstream[0].get('x-bc-customer-id')).toBe(String(response.body.data!.customer.entityId));
+  });
+
+  it('forwards a correlation id (generated when absent) and Accept-Language', async () => {
+    recorder.sent.length = 0;
+    await gql(stack.gateway.graphqlUrl, `{ customer { entityId } }`, {}, { 'x-correlation-id': 'corr-123', 'accept-language': 'de-DE' });
+    expect(recorder.sent[0].get('x-correlation-id')).toBe('corr-123');
+    expect(recorder.sent[0].get('accept-language')).toBe('de-DE');
+    recorder.sent.length = 0;
+    await gql(stack.gateway.graphqlUrl, `{ customer { entityId } }`);
+    expect(recorder.sent[0].get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it.each([
+    ['a tampered token', (token: string) => token.slice(0, -6) + (token.endsWith('AAAAAA') ? 'BBBBBB' : 'AAAAAA')],
+    ['a truncated token', (token: string) => token.split('.').slice(0, 3).join('.')],
+    ['garbage', () => 'not-a-session'],
+    ['a plain JWT with alg none', () => 'eyJhbGciOiJub25lIn0.eyJjaWQiOjF9.'],
+  ])('refuses %s with UNAUTHENTICATED and HTTP 401, by bearer and by cookie', async (_name, forge) => {
+    const { token } = await loginAs(stack.gateway.graphqlUrl, WHOLESALE);
+    const forged = forge(token);
+    for (const headers of [{ authorization: `Bearer ${forged}` }, { cookie: `sfgw_session=${forged}` }] as Array<Record<string, string>>) {
+      const response = await gql(stack.gateway.graphqlUrl, PRICES, {}, headers);
+      expect(response.status).toBe(401);
+      expect(response.body.data ?? null).toBeNull();
+      expect(response.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('refuses a malformed Authorization header instead of treating the request as a guest', async () => {
+    const response = await gql(stack.gateway.graphqlUrl, PRICES, {}, { authorization: 'Basic dXNlcjpwYXNz' });
+    expect(response.status).toBe(401);
+    expect(response.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses an expired session (clock injected, no sleeping)', async () => {
+    const { token } = await loginAs(stack.gateway.graphqlUrl, WHOLESALE);
+    clock += 3600 * 1000 + 60_000;
+    const response = await gql(stack.gateway.graphqlUrl, PRICES, {}, { authorization: `Bearer ${token}` });
+    expect(response.status).toBe(401);
+    expect(response.body.errors?.[0]).toMatchObject({ message: 'Session expired; log in again', extensions: { code: 'UNAUTHENTICATED' } });
+  });
+
+  it('refuses a session encrypted with another secret, even with well-formed claims', async () => {
+    const key = new Uint8Array(hkdfSync('sha256', Buffer.from('another-secret-another-secret-another'), 'storefront-gateway', 'session-encryption-v1', 32));
+    const forged = await new EncryptJWT({ cid: 1, em: WHOLESALE.email, grp: 2 })
+      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
+      .setIssuer('storefront-gateway')
+      .setAudience('storefront-gateway')
+      .setJti('forged')
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .encrypt(key);
+    const response = await gql(stack.gateway.graphqlUrl, PRICES, {}, { authorization: `Bearer ${forged}` });
+    expect(response.status).toBe(401);
+    expect(response.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses sessions issued by a gateway with a different GATEWAY_SESSION_SECRET', async () => {
+    let other: GatewayServer | undefined;
+    try {
+      other = await startGateway(stack.sandbox, { config: { session: { secret: 'x'.repeat(40), ttlSeconds: 3600, cookieName: 'sfgw_session', cookieSecure: false } } });
+      const { token } = await loginAs(other.graphqlUrl, WHOLESALE);
+      const response = await gql(stack.gateway.graphqlUrl, PRICES, {}, { authorization: `Bearer ${token}` });
+      expect(response.status).toBe(401);
+    } finally {
+      await other?.close();
+    }
+  });
+
+  it('keeps secrets and tokens out of responses and log lines', async () => {
+    const { token } = await loginAs(stack.gateway.graphqlUrl, WHOLESALE);
+    await gql(stack.gateway.graphqlUrl, PRICES, {}, { authorization: `Bearer ${token}` });
+    const logs = stack.gateway.logs.join('\n');
+    const { store } = stack.gateway.gateway.config;
+    for (const secret of [token, WHOLESALE.pass, store.clientSecret, store.accessToken, store.storefrontToken]) {
+      expect(logs).not.toContain(secret);
+    }
+  });
+});

@@ -1,0 +1,139 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import type { AuthMode, GatewayConfig } from '../../src/config';
+import { createGateway, type Gateway } from '../../src/gateway';
+import type { FetchFn } from '../../src/remote/upstream-fetch';
+import { sandboxStoreConfig } from '../../src/sandbox-mode';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox';
+
+export const SESSION_SECRET = 'test-session-secret-0123456789-abcdefghij';
+export const SERVER_KEY = 'test-server-key-0123456789-abcdefghijklmnop';
+
+export interface GatewayServer {
+  url: string;
+  graphqlUrl: string;
+  gateway: Gateway;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export interface StartGatewayOptions {
+  authMode?: AuthMode;
+  config?: Partial<Omit<GatewayConfig, 'store'>>;
+  now?: () => number;
+  fetch?: FetchFn;
+}
+
+export function listen(server: Server): Promise<string> {
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
+}
+
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/** The gateway on an ephemeral port in front of `sandbox`, configured as sandbox mode would. */
+export async function startGateway(sandbox: Sandbox, options: StartGatewayOptions = {}): Promise<GatewayServer> {
+  const timeoutMs = options.config?.upstreamTimeoutMs ?? 5000;
+  const store = await sandboxStoreConfig(sandbox, { authMode: options.authMode ?? 'impersonation', timeoutMs });
+  const config: GatewayConfig = {
+    port: 0,
+    host: '127.0.0.1',
+    upstreamTimeoutMs: timeoutMs,
+    trustProxy: false,
+    serverKey: SERVER_KEY,
+    currencyCode: 'USD',
+    logLevel: 'info',
+    ...options.config,
+    session: { secret: SESSION_SECRET, ttlSeconds: 3600, cookieName: 'sfgw_session', cookieSecure: false, ...options.config?.session },
+    store: { ...store, ...(options.config as Partial<GatewayConfig> | undefined)?.store },
+  };
+  const logs: string[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) });
+  const gateway = await createGateway(config, { logger, now: options.now, fetch: options.fetch });
+  const server = createServer(gateway.yoga);
+  const url = await listen(server);
+  return { url, graphqlUrl: `${url}/graphql`, gateway, logs, close: () => closeServer(server) };
+}
+
+export interface Stack {
+  sandbox: Sandbox;
+  gateway: GatewayServer;
+  close(): Promise<void>;
+}
+
+export async function startStack(options: StartGatewayOptions & { sandbox?: SandboxOptions } = {}): Promise<Stack> {
+  const sandbox = await startSandbox({ port: 0, ...options.sandbox });
+  const gateway = await startGateway(sandbox, options);
+  return {
+    sandbox,
+    gateway,
+    close: async () => {
+      await gateway.close();
+      await sandbox.close();
+    },
+  };
+}
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: {
+    data?: T | null;
+    errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+  };
+}
+
+/** POST a GraphQL operation the way a server-side client would. */
+export async function gql<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<T>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await response.text();
+  let body: GraphQLResponse<T>['body'];
+  try {
+    body = JSON.parse(text) as GraphQLResponse<T>['body'];
+  } catch {
+    throw new Error(`non-JSON response ${response.status}: ${text.slice(0, 200)}`);
+  }
+  return { status: response.status, headers: response.headers, body };
+}
+
+export const LOGIN = /* GraphQL */ `
+  mutation Login($email: String!, $pass: String!) {
+    login(email: $email, password: $pass) { result }
+  }
+`;
+
+export const WHOLESALE = { email: 'wholesale@example.com', pass: 'Wholesale1!' };
+export const RETAIL = { email: 'retail@example.com', pass: 'Retail1!' };
+
+/** The session cookie from a login response, ready for a `Cookie` header. */
+export function sessionCookieOf(response: GraphQLResponse): string {
+  const setCookie = response.headers.getSetCookie().find((c) => c.startsWith('sfgw_session='));
+  if (!setCookie) throw new Error('no session cookie in response');
+  return setCookie.split(';')[0];
+}
+
+export async function loginAs(graphqlUrl: string, account: { email: string; pass: string }) {
+  const response = await gql<{ login: { result: string; sessionToken: string } }>(
+    graphqlUrl,
+    `mutation Login($email: String!, $pass: String!) { login(email: $email, password: $pass) { result sessionToken } }`,
+    account,
+  );
+  if (!response.body.data?.login) throw new Error(`login failed: ${JSON.stringify(response.body.errors)}`);
+  return { cookie: sessionCookieOf(response), token: response.body.data.login.sessionToken, response };
+}
