@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import type { AuthMode, GatewayConfig } from '../../src/config';
+import type { AuthMode, GatewayConfig, StoreConfig } from '../../src/config';
 import { createGateway, type Gateway } from '../../src/gateway';
 import type { FetchFn } from '../../src/remote/upstream-fetch';
 import { sandboxStoreConfig } from '../../src/sandbox-mode';
@@ -23,6 +23,8 @@ export interface StartGatewayOptions {
   config?: Partial<Omit<GatewayConfig, 'store'>>;
   now?: () => number;
   fetch?: FetchFn;
+  /** Point parts of the store config elsewhere, e.g. REST through a fault-injecting proxy. */
+  store?: Partial<StoreConfig>;
 }
 
 export function listen(server: Server): Promise<string> {
@@ -52,7 +54,7 @@ export async function startGateway(sandbox: Sandbox, options: StartGatewayOption
     logLevel: 'info',
     ...options.config,
     session: { secret: SESSION_SECRET, ttlSeconds: 3600, cookieName: 'sfgw_session', cookieSecure: false, ...options.config?.session },
-    store: { ...store, ...(options.config as Partial<GatewayConfig> | undefined)?.store },
+    store: { ...store, ...options.store },
   };
   const logs: string[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) });

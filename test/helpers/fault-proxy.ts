@@ -1,0 +1,72 @@
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { closeServer, listen } from './stack';
+
+export type Fault =
+  | { kind: 'pass' }
+  | { kind: 'respond'; status: number; headers?: Record<string, string>; body?: string }
+  | { kind: 'hang' };
+
+/**
+ * A real HTTP proxy in front of an upstream: counts requests per path and injects faults for paths
+ * matching a predicate, so tests can see what the gateway sends and how it copes when the upstream fails.
+ */
+export interface FaultProxy {
+  url: string;
+  requests: Array<{ method: string; path: string; body: string }>;
+  /** Fault for requests whose path matches; evaluated per request (a function can change over time). */
+  setFault(match: (path: string) => boolean, fault: Fault | (() => Fault)): void;
+  clearFaults(): void;
+  close(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export async function startFaultProxy(target: string): Promise<FaultProxy> {
+  const targetUrl = new URL(target);
+  const faults: Array<{ match: (path: string) => boolean; fault: Fault | (() => Fault) }> = [];
+  const requests: FaultProxy['requests'] = [];
+  const hanging = new Set<IncomingMessage>();
+  const server: Server = createServer(async (req, res) => {
+    const body = await readBody(req);
+    const path = (req.url ?? '/').split('?')[0];
+    requests.push({ method: req.method ?? 'GET', path, body: body.toString('utf8') });
+    const entry = faults.find((f) => f.match(path));
+    const fault = entry ? (typeof entry.fault === 'function' ? entry.fault() : entry.fault) : { kind: 'pass' as const };
+    if (fault.kind === 'hang') {
+      hanging.add(req);
+      return;
+    }
+    if (fault.kind === 'respond') {
+      res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
+      res.end(fault.body ?? '{}');
+      return;
+    }
+    const upstream = httpRequest(
+      { host: targetUrl.hostname, port: targetUrl.port, method: req.method, path: req.url, headers: req.headers },
+      (upstreamRes) => {
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        upstreamRes.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      res.writeHead(502);
+      res.end();
+    });
+    upstream.end(body);
+  });
+  const url = await listen(server);
+  return {
+    url,
+    requests,
+    setFault: (match, fault) => void faults.unshift({ match, fault }),
+    clearFaults: () => void faults.splice(0, faults.length),
+    close: () => closeServer(server),
+  };
+}
