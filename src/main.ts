@@ -4,6 +4,7 @@
  * the sandbox store alone.
  */
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { ConfigError, parseConfig, type GatewayConfig, type StartupConfig } from './config';
 import { createGateway } from './gateway';
@@ -76,8 +77,9 @@ async function main(): Promise<void> {
   const server = createServer(gateway.yoga);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  logger.info({ url: `http://${shownHost}:${config.port}/graphql`, mode: sandbox ? 'sandbox' : 'store', authMode: store.authMode }, 'gateway listening');
-  if (sandbox) process.stdout.write(`\nGraphiQL: http://${shownHost}:${config.port}/graphql\n${describeSandbox(sandbox)}\n`);
+  const url = `http://${shownHost}:${(server.address() as AddressInfo).port}/graphql`;
+  logger.info({ url, mode: sandbox ? 'sandbox' : 'store', authMode: store.authMode }, 'gateway listening');
+  if (sandbox) process.stdout.write(`\nGraphiQL: ${url}\n\n${describeSandbox(sandbox)}\n`);
   closeOnSignals(logger, [closeServer(server), ...(sandbox ? [sandbox.close] : [])]);
 }
 

@@ -86,3 +86,12 @@ export function headerValue(req: IncomingMessage, name: string): string | undefi
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
+
+/** decodeURIComponent that never throws (a malformed escape is kept as sent, and fails later checks). */
+export function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}

@@ -98,8 +98,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     onError: (err) => process.stderr.write(`sandbox: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`),
   });
   const server: Server = createServer(handler);
-  // Keep-alive connections would hold close() open; tests start and stop many sandboxes.
-  server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? SANDBOX_DEFAULT_PORT, host, () => {
@@ -116,6 +114,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
+        // Idle keep-alive connections would otherwise hold close() open; tests start and stop many sandboxes.
         server.closeAllConnections();
       }),
   };

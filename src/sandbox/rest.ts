@@ -3,7 +3,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Catalog } from './catalog';
-import { BodyTooLargeError, headerValue, isJsonContentType, readBody, restError, sendJson } from './http-util';
+import { BodyTooLargeError, headerValue, isJsonContentType, readBody, restError, safeDecode, sendJson } from './http-util';
 import { verifyPassword } from './passwords';
 import { priceProduct, UnknownCurrencyError, type ProductPrice } from './pricing';
 import type { RateLimiter } from './rate-limit';
@@ -218,7 +218,7 @@ function redirectUrls(cartId: string, deps: RestDeps): Json {
   };
 }
 
-/** Handles a request whose path starts with /stores/; returns false when it is not a REST path. */
+/** Handles every request whose path starts with /stores/. */
 export function createRestHandler(deps: RestDeps) {
   return async function handleRest(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const m = /^\/stores\/([^/]+)\/(v2|v3)(\/.*)?$/.exec(path);
@@ -256,7 +256,7 @@ export function createRestHandler(deps: RestDeps) {
       if (cartMatch && method === 'POST') {
         // BigCommerce takes an empty body here; drain whatever came so the connection stays usable.
         req.resume();
-        return send(201, redirectUrls(decodeURIComponent(cartMatch[1]), deps));
+        return send(201, redirectUrls(safeDecode(cartMatch[1]), deps));
       }
       const known = ['v2/time', 'v3/pricing/products', 'v3/customers/validate-credentials', ...Object.keys(tokenRoutes)].includes(route) || cartMatch !== null;
       if (known) throw new RestError(405, 'Method Not Allowed');

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Catalog } from './catalog';
 import { createCurrentCustomerHandler } from './current-customer';
 import { createCustomerLoginHandler, SESSION_COOKIE } from './customer-login';
-import { parseCookies, restError, sendJson } from './http-util';
+import { parseCookies, restError, safeDecode, sendJson } from './http-util';
 import type { RateLimiter } from './rate-limit';
 import { createRestHandler } from './rest';
 import type { SandboxState } from './state';
@@ -50,7 +50,7 @@ export function createRouter(deps: RouterDeps) {
     if (path.startsWith('/stores/')) return rest(req, res, path);
     if (req.method === 'GET' || req.method === 'HEAD') {
       const login = /^\/login\/token\/([^/]+)$/.exec(path);
-      if (login) return loginToken(req, res, decodeURIComponent(login[1]));
+      if (login) return loginToken(req, res, safeDecode(login[1]));
       if (path === '/customer/current.jwt') return currentCustomer(res, url.searchParams.get('app_client_id'), deps.state.session(sessionId));
       if (path === '/account.php') return accountPage(res, deps.catalog, deps.state.session(sessionId));
       if (path === '/login.php') return loginPage(res, deps.state, url.searchParams, sessionId);

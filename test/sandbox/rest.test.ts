@@ -168,6 +168,10 @@ describe('bad input', () => {
     expect(big.status).toBe(413);
     expect((await rest(s, 'GET', '/v3/nothing-here')).status).toBe(404);
     expect((await rest(s, 'GET', '/v3/pricing/products')).status).toBe(405);
+    expect((await rest(s, 'POST', '/v3/carts/%E0%A4%A/redirect_urls')).status).toBe(404);
+    const badEscape = await fetch(`${s.url}/login/token/%E0%A4%A`, { redirect: 'manual' });
+    expect(badEscape.status).toBe(302);
+    expect(badEscape.headers.get('location')).toMatch(/^\/login\.php\?/);
     const elsewhere = await fetch(`${s.url}/no/such/page`);
     expect(elsewhere.status).toBe(404);
     expect(await elsewhere.json()).toMatchObject({ status: 404 });
