@@ -89,7 +89,7 @@ describe('pricing over HTTP (REST Pricing API behind a counting proxy)', () => {
     ['a guest', undefined],
     ['the wholesale shopper', WHOLESALE],
   ])('prices 50 products for %s with exactly one REST call, every value equal to the REST answer', async (_who, account) => {
-    const headers = account ? { cookie: (await loginAs(gateway.graphqlUrl, account)).cookie } : {};
+    const headers: Record<string, string> = account ? { cookie: (await loginAs(gateway.graphqlUrl, account)).cookie } : {};
     proxy.requests.length = 0;
     const response = await gql<ProductsData>(gateway.graphqlUrl, PRODUCTS_WITH_PRICING, {}, headers);
     expect(response.body.errors).toBeUndefined();
