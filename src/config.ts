@@ -45,6 +45,36 @@ export interface GatewayConfig {
   serverKey?: string;
   currencyCode: string;
   logLevel: string;
+  limits: OperationLimits;
+  loginLimits: LoginLimits;
+  /** Allowed browser origins for CORS; empty = same-origin only. */
+  corsOrigins: string[];
+  /** Retries of idempotent upstream queries after a transport failure (never mutations). */
+  upstreamRetries: number;
+  /** Re-introspect the storefront schema this often; 0 = never. */
+  schemaRefreshSeconds: number;
+  /** Time in-flight requests get to finish on SIGTERM/SIGINT. */
+  shutdownTimeoutMs: number;
+}
+
+/** Checked before any upstream call (BigCommerce's own limits: depth 16, complexity 10,000 — FACTS.md §1.5). */
+export interface OperationLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxCost: number;
+  maxBodyBytes: number;
+  maxBatch: number;
+  introspection: boolean;
+  fieldSuggestions: boolean;
+}
+
+export interface LoginLimits {
+  windowSeconds: number;
+  /** Login attempts per client IP per window. */
+  maxAttemptsPerIp: number;
+  /** Failed login attempts per email per window. */
+  maxFailuresPerEmail: number;
 }
 
 export interface SandboxPlan {
@@ -179,6 +209,26 @@ export function parseConfig(env: Env): StartupConfig {
     serverKey,
     currencyCode,
     logLevel: str('LOG_LEVEL') ?? 'info',
+    limits: {
+      maxDepth: int('GATEWAY_MAX_DEPTH', 16, 1, 100),
+      maxAliases: int('GATEWAY_MAX_ALIASES', 30, 1, 1000),
+      maxTokens: int('GATEWAY_MAX_TOKENS', 5000, 100, 100_000),
+      maxCost: int('GATEWAY_MAX_COST', 10_000, 100, 1_000_000),
+      maxBodyBytes: int('GATEWAY_MAX_BODY_BYTES', 262_144, 1024, 50 * 1024 * 1024),
+      maxBatch: int('GATEWAY_MAX_BATCH', 10, 1, 100),
+      introspection: bool('GATEWAY_INTROSPECTION', true),
+      // Suggestions ("Did you mean …?") map a private schema for an attacker; shown only in local development.
+      fieldSuggestions: bool('GATEWAY_FIELD_SUGGESTIONS', sandboxMode),
+    },
+    loginLimits: {
+      windowSeconds: int('GATEWAY_LOGIN_WINDOW_SECONDS', 900, 1, 86_400),
+      maxAttemptsPerIp: int('GATEWAY_LOGIN_MAX_ATTEMPTS_PER_IP', 30, 1, 100_000),
+      maxFailuresPerEmail: int('GATEWAY_LOGIN_MAX_FAILURES_PER_EMAIL', 5, 1, 100_000),
+    },
+    corsOrigins: corsOrigins(str('GATEWAY_CORS_ORIGINS'), problems),
+    upstreamRetries: int('UPSTREAM_RETRIES', 2, 0, 5),
+    schemaRefreshSeconds: int('GATEWAY_SCHEMA_REFRESH_SECONDS', 300, 0, 86_400),
+    shutdownTimeoutMs: int('GATEWAY_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 300_000),
     sandbox: {
       port: int('SANDBOX_PORT', 4010, 0, 65535),
       rateLimitQuota: str('SANDBOX_RATE_LIMIT_QUOTA') === undefined ? undefined : int('SANDBOX_RATE_LIMIT_QUOTA', 150, 1),
@@ -190,4 +240,19 @@ export function parseConfig(env: Env): StartupConfig {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function corsOrigins(raw: string | undefined, problems: string[]): string[] {
+  if (raw === undefined) return [];
+  const origins = raw.split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins) {
+    let valid = false;
+    try {
+      valid = new URL(origin).origin === origin;
+    } catch {
+      valid = false;
+    }
+    if (!valid) problems.push(`GATEWAY_CORS_ORIGINS entries must be origins like https://shop.example.com (got "${origin}")`);
+  }
+  return origins;
 }

@@ -15,6 +15,8 @@ export interface GatewayContext {
   trustedServer: boolean;
   /** `Set-Cookie` values to add to the response (login/logout). */
   responseCookies: string[];
+  /** Upstream calls made for this request (for the request log). */
+  upstreamCalls: number;
   /** Per-request memo for lazily created loaders; nothing in it outlives the request. */
   loaders: Map<string, unknown>;
 }
@@ -89,6 +91,7 @@ export function createContextFactory(deps: ContextDeps) {
       acceptLanguage: language && ACCEPT_LANGUAGE.test(language) ? language : undefined,
       trustedServer: deps.serverKey !== undefined && serverKey !== null && constantTimeEqual(serverKey, deps.serverKey),
       responseCookies: [],
+      upstreamCalls: 0,
       loaders: new Map(),
     };
   };

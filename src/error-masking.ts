@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import { INTERNAL_ERROR_CODE } from './errors';
 
 /** Extensions that may reach a client; anything else (HTTP details, upstream internals) is dropped. */
-const PUBLIC_EXTENSIONS = new Set(['code', 'http', 'reason', 'retryAfterMs', 'requiredScopes']);
+const PUBLIC_EXTENSIONS = new Set(['code', 'http', 'reason', 'retryAfterMs', 'requiredScopes', 'complexity', 'maxComplexity']);
 
 function isGraphQLError(error: unknown): error is GraphQLError {
   return error instanceof GraphQLError;

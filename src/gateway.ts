@@ -1,21 +1,29 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { stitchSchemas } from '@graphql-tools/stitch';
-import type { Executor } from '@graphql-tools/utils';
 import { FilterRootFields } from '@graphql-tools/wrap';
-import { parse, type GraphQLSchema } from 'graphql';
-import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import pino, { type Logger } from 'pino';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { parse, printSchema, type GraphQLSchema } from 'graphql';
+import { createYoga, useReadinessCheck, type Plugin, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
+import type { Logger } from 'pino';
 import type { GatewayConfig } from './config';
 import { createContextFactory, type GatewayContext } from './context';
 import { maskError } from './error-masking';
+import { createLoginThrottle, createMemoryCounterStore, type CounterStore } from './auth/login-throttle';
 import { createSessionRevocations, createSessionTokens, deriveSessionKey } from './auth/session-token';
+import { GRAPHIQL_DEFAULT_QUERY } from './graphiql-examples';
+import { withBodyLimit } from './http/body-limit';
+import { createLogger } from './logger';
+import { createMetrics } from './plugins/metrics';
+import { operationLimitPlugins } from './plugins/operation-limits';
+import { requestLogPlugin, type RequestRecord } from './plugins/request-log';
 import { createRestClient } from './remote/rest-client';
 import { createStorefrontExecutor, loadStorefrontSchema, type StorefrontSubschema } from './remote/storefront';
 import type { FetchFn } from './remote/upstream-fetch';
 import { createResolvers } from './resolvers';
-import { GRAPHIQL_DEFAULT_QUERY } from './graphiql-examples';
+import type { ResolverDeps } from './resolvers/deps';
 
 export interface GatewayDeps {
   fetch?: FetchFn;
@@ -23,18 +31,30 @@ export interface GatewayDeps {
   logger?: Logger;
   /** Skip introspection (tests that already hold the schema). */
   storefrontSchema?: GraphQLSchema;
+  /** Login attempt counters; in memory unless a shared store is given. */
+  counterStore?: CounterStore;
+  /** Process-level metrics (CPU, memory, event loop) in /metrics; off in tests that run many gateways. */
+  defaultMetrics?: boolean;
 }
 
 type ServerContext = { req: IncomingMessage; res: ServerResponse };
 
 export interface Gateway {
   yoga: YogaServerInstance<ServerContext, GatewayContext>;
-  schema: GraphQLSchema;
+  /** The node:http listener: yoga behind the request-body limit. */
+  handler: RequestListener;
+  /** The schema currently served (replaced when a periodic re-introspection finds a change). */
+  readonly schema: GraphQLSchema;
   config: GatewayConfig;
+  /** Re-introspect now; keeps the current schema when that fails. Resolves true when the schema changed. */
+  reloadSchema(): Promise<boolean>;
+  /** Stops background work (schema refresh). */
+  close(): void;
 }
 
 /** Storefront root fields the gateway answers itself (DESIGN.md "GraphQL surface"). */
 const INTERCEPTED_MUTATIONS = new Set(['login', 'logout']);
+const READY_PROBE = parse('query GatewayReadiness { __typename }');
 
 function projectRoot(): string {
   let dir = __dirname;
@@ -58,31 +78,42 @@ export function gatewayTypeDefs(): string[] {
 export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<Gateway> {
   const fetchFn = deps.fetch ?? fetch;
   const now = deps.now ?? Date.now;
-  const logger = deps.logger ?? pino({ level: config.logLevel });
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  const metrics = createMetrics({ defaultMetrics: deps.defaultMetrics ?? false });
   const { store } = config;
 
-  const executor: Executor = createStorefrontExecutor({ store, fetch: fetchFn, timeoutMs: config.upstreamTimeoutMs });
-  const remoteSchema = deps.storefrontSchema ?? (await loadStorefrontSchema({ executor, schemaFile: config.schemaFile }));
-  const storefront: StorefrontSubschema = {
-    schema: remoteSchema,
-    executor,
-    // Root fields of one request share one upstream request.
-    batch: true,
-    transforms: [new FilterRootFields((operation, fieldName) => !(operation === 'Mutation' && INTERCEPTED_MUTATIONS.has(fieldName)))],
-  };
+  const storefrontExecutor = createStorefrontExecutor({
+    store,
+    fetch: fetchFn,
+    timeoutMs: config.upstreamTimeoutMs,
+    retries: config.upstreamRetries,
+    observe: metrics.observeUpstream,
+  });
+  const { executor } = storefrontExecutor;
   const rest = createRestClient({
     apiUrl: store.apiUrl,
     storeHash: store.storeHash,
     accessToken: store.accessToken,
     fetch: fetchFn,
     timeoutMs: config.upstreamTimeoutMs,
+    observe: metrics.observeUpstream,
   });
   const sessionTokens = createSessionTokens({ key: deriveSessionKey(config.session.secret), now, ttlSeconds: config.session.ttlSeconds });
   const revocations = createSessionRevocations(now);
+  const loginThrottle = createLoginThrottle({ store: deps.counterStore ?? createMemoryCounterStore(now), limits: config.loginLimits, now });
   const cookie = { name: config.session.cookieName, secure: config.session.cookieSecure };
+  const typeDefs = gatewayTypeDefs();
 
-  const resolvers = createResolvers(
-    {
+  /** Stitches a storefront schema with the gateway's own fields; called at start and on each schema change. */
+  function compose(remoteSchema: GraphQLSchema): GraphQLSchema {
+    const storefront: StorefrontSubschema = {
+      schema: remoteSchema,
+      executor,
+      // Root fields of one request share one upstream request.
+      batch: true,
+      transforms: [new FilterRootFields((operation, fieldName) => !(operation === 'Mutation' && INTERCEPTED_MUTATIONS.has(fieldName)))],
+    };
+    const resolverDeps: ResolverDeps = {
       config,
       store,
       executor,
@@ -90,18 +121,42 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       storefront,
       sessionTokens,
       revocations,
+      loginThrottle,
       cookie,
       now,
       log: (event, fields) => logger.info(fields, event),
-    },
-    remoteSchema,
-  );
+    };
+    return stitchSchemas({ subschemas: [storefront], typeDefs, resolvers: createResolvers(resolverDeps, remoteSchema) });
+  }
 
-  const schema = stitchSchemas({
-    subschemas: [storefront],
-    typeDefs: gatewayTypeDefs(),
-    resolvers,
-  });
+  let remoteSdl: string;
+  let schema: GraphQLSchema;
+  {
+    const remoteSchema = deps.storefrontSchema ?? (await loadStorefrontSchema({ executor, schemaFile: config.schemaFile }));
+    remoteSdl = printSchema(remoteSchema);
+    schema = compose(remoteSchema);
+  }
+
+  async function reloadSchema(): Promise<boolean> {
+    try {
+      const remoteSchema = await loadStorefrontSchema({ executor, schemaFile: config.schemaFile });
+      const sdl = printSchema(remoteSchema);
+      if (sdl === remoteSdl) return false;
+      const composed = compose(remoteSchema);
+      remoteSdl = sdl;
+      schema = composed;
+      logger.info({}, 'storefront schema changed: new schema in service');
+      return true;
+    } catch (error) {
+      logger.warn({ message: error instanceof Error ? error.message : String(error) }, 'storefront schema reload failed; keeping the last good schema');
+      return false;
+    }
+  }
+  const refreshTimer =
+    config.schemaRefreshSeconds > 0 && !deps.storefrontSchema
+      ? setInterval(() => void reloadSchema(), config.schemaRefreshSeconds * 1000)
+      : undefined;
+  refreshTimer?.unref();
 
   const buildContext = createContextFactory({
     sessionTokens,
@@ -116,9 +171,10 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       for (const value of responseCookies.get(request) ?? []) response.headers.append('set-cookie', value);
     },
   };
+  const records = new WeakMap<Request, RequestRecord>();
 
   const yoga = createYoga<ServerContext, GatewayContext>({
-    schema,
+    schema: () => schema,
     context: async ({ request, req }) => {
       const context = await buildContext(request, req?.socket?.remoteAddress);
       responseCookies.set(request, context.responseCookies);
@@ -128,7 +184,12 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     healthCheckEndpoint: '/health',
     landingPage: false,
     graphiql: { title: 'Storefront gateway', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
+    // GraphiQL's code is inlined in the page: no CDN, so it works offline and under a strict CSP.
+    renderGraphiQL,
     maskedErrors: { maskError },
+    batching: { limit: config.limits.maxBatch },
+    // Cross-origin browsers only from the configured origins; credentials (the session cookie) only to them.
+    cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins, credentials: true } : false,
     logging: {
       debug: (...args: unknown[]) => logger.debug({ args }, 'yoga'),
       info: (...args: unknown[]) => logger.info({ args }, 'yoga'),
@@ -136,17 +197,32 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       error: (...args: unknown[]) => logger.error({ args }, 'yoga'),
     },
     plugins: [
+      metrics.plugin('/metrics'),
+      requestLogPlugin({ logger, metrics, now, records, graphqlEndpoint: '/graphql' }) as Plugin,
+      // Cookie-authenticated requests must not be "simple" requests a foreign page can send without preflight.
+      useCSRFPrevention({ requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight', 'graphql-preflight'] }),
+      ...operationLimitPlugins(config.limits),
       setCookies,
       useReadinessCheck({
         endpoint: '/ready',
         check: async () => {
-          const result = await (executor({ document: READY_PROBE, context: undefined }) as Promise<{ data?: unknown }>).catch(() => ({ data: undefined }));
+          const result = (await executor({ document: READY_PROBE, context: undefined })) as { data?: unknown };
           return Boolean(result.data);
         },
       }),
     ],
   });
-  return { yoga, schema, config };
+  const handler = withBodyLimit(config.limits.maxBodyBytes, yoga as unknown as RequestListener);
+  return {
+    yoga,
+    handler,
+    get schema() {
+      return schema;
+    },
+    config,
+    reloadSchema,
+    close: () => clearInterval(refreshTimer),
+  };
 }
 
-const READY_PROBE = parse('query GatewayReadiness { __typename }');
+export type { YogaInitialContext };

@@ -5,9 +5,10 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
+import type { Logger } from 'pino';
 import { ConfigError, parseConfig, type GatewayConfig, type StartupConfig } from './config';
 import { createGateway } from './gateway';
+import { createLogger } from './logger';
 import { sandboxStoreConfig } from './sandbox-mode';
 import { describeSandbox, startSandbox, type Sandbox } from './sandbox';
 
@@ -25,16 +26,25 @@ function startSandboxFrom(config: StartupConfig, port: number): Promise<Sandbox>
   });
 }
 
-function closeOnSignals(logger: pino.Logger, closers: Array<() => Promise<void>>): void {
+/** SIGTERM/SIGINT: stop accepting, let in-flight requests finish (up to the timeout), then exit 0. */
+function closeOnSignals(logger: Logger, timeoutMs: number, closers: Array<() => Promise<void>>): void {
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) return;
     closing = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    const forced = setTimeout(() => {
+      logger.error({ timeoutMs }, 'shutdown timed out with requests still in flight');
+      process.exit(1);
+    }, timeoutMs);
+    forced.unref();
     Promise.all(closers.map((close) => close()))
-      .then(() => process.exit(0))
+      .then(() => {
+        logger.info({}, 'shut down');
+        process.exit(0);
+      })
       .catch((error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
+        logger.error({ message: error instanceof Error ? error.message : String(error) }, 'shutdown failed');
         process.exit(1);
       });
   };
@@ -46,18 +56,21 @@ function closeServer(server: Server): () => Promise<void> {
   return () =>
     new Promise((resolve) => {
       server.close(() => resolve());
-      server.closeIdleConnections();
+      // Keep-alive connections that finish their request become idle later: close them as they do.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      sweep.unref();
+      server.on('close', () => clearInterval(sweep));
     });
 }
 
 async function main(): Promise<void> {
   const config = parseConfig(process.env);
-  const logger = pino({ level: config.logLevel });
+  const logger = createLogger(config.logLevel);
 
   if (process.argv[2] === 'sandbox') {
     const sandbox = await startSandboxFrom(config, config.sandbox.port);
     process.stdout.write(describeSandbox(sandbox) + '\n');
-    closeOnSignals(logger, [sandbox.close]);
+    closeOnSignals(logger, config.shutdownTimeoutMs, [sandbox.close]);
     return;
   }
 
@@ -73,14 +86,21 @@ async function main(): Promise<void> {
     logger.info({ sandbox: sandbox.url, storeHash: store.storeHash }, 'sandbox mode: embedded sandbox store started');
   }
   const gatewayConfig: GatewayConfig = { ...config, store };
-  const gateway = await createGateway(gatewayConfig, { logger });
-  const server = createServer(gateway.yoga);
+  const gateway = await createGateway(gatewayConfig, { logger, defaultMetrics: true });
+  const server = createServer(gateway.handler);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${shownHost}:${(server.address() as AddressInfo).port}/graphql`;
   logger.info({ url, mode: sandbox ? 'sandbox' : 'store', authMode: store.authMode }, 'gateway listening');
   if (sandbox) process.stdout.write(`\nGraphiQL: ${url}\n\n${describeSandbox(sandbox)}\n`);
-  closeOnSignals(logger, [closeServer(server), ...(sandbox ? [sandbox.close] : [])]);
+  const stopServer = closeServer(server);
+  closeOnSignals(logger, config.shutdownTimeoutMs, [
+    async () => {
+      await stopServer();
+      gateway.close();
+      await sandbox?.close();
+    },
+  ]);
 }
 
 main().catch((error: unknown) => {

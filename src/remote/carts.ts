@@ -1,5 +1,6 @@
 import { gatewayError } from '../errors';
 import type { RestClient } from './rest-client';
+import type { UpstreamCaller } from './upstream-fetch';
 
 export interface CartRedirectUrls {
   cartUrl: string;
@@ -8,11 +9,11 @@ export interface CartRedirectUrls {
 }
 
 /** `POST /v3/carts/{id}/redirect_urls`: the hosted cart/checkout URLs of a cart. */
-export async function cartRedirectUrls(rest: RestClient, cartId: string, correlationId?: string): Promise<CartRedirectUrls> {
+export async function cartRedirectUrls(rest: RestClient, cartId: string, caller?: UpstreamCaller): Promise<CartRedirectUrls> {
   const response = await rest.request<{ data?: { cart_url?: string; checkout_url?: string; embedded_checkout_url?: string } }>({
     method: 'POST',
     path: `/v3/carts/${encodeURIComponent(cartId)}/redirect_urls`,
-    correlationId,
+    caller,
     accept: [404],
   });
   if (response.status === 404) throw gatewayError('NOT_FOUND', 'Cart not found');

@@ -1,16 +1,17 @@
 import { gatewayError } from '../errors';
 import type { RestClient } from './rest-client';
+import type { UpstreamCaller } from './upstream-fetch';
 
 /** `POST /v3/customers/validate-credentials` (FACTS.md §7). Returns the customer id, or null for wrong credentials. */
 export async function validateCredentials(
   rest: RestClient,
-  input: { email: string; password: string; channelId: number; correlationId?: string },
+  input: { email: string; password: string; channelId: number; caller?: UpstreamCaller },
 ): Promise<number | null> {
   const response = await rest.request<{ is_valid?: boolean; customer_id?: number | null }>({
     method: 'POST',
     path: '/v3/customers/validate-credentials',
     body: { email: input.email, password: input.password, channel_id: input.channelId },
-    correlationId: input.correlationId,
+    caller: input.caller,
     accept: [422],
   });
   if (response.status === 422) throw gatewayError('BAD_USER_INPUT', 'Email and password are required');

@@ -1,5 +1,6 @@
 import { gatewayError } from '../errors';
 import { retryAfterMs, type RestClient } from './rest-client';
+import type { UpstreamCaller } from './upstream-fetch';
 
 /** Items per REST call. BigCommerce documents no maximum (FACTS.md §5); 50 matches its products-per-page limit. */
 export const PRICING_ITEMS_PER_CALL = 50;
@@ -46,7 +47,7 @@ export interface PricingQuery {
   countryCode?: string;
   customerGroupId?: number;
   items: PricingRequestItem[];
-  correlationId?: string;
+  caller?: UpstreamCaller;
 }
 
 export interface PricingClientDeps {
@@ -63,7 +64,7 @@ async function priceChunk(deps: PricingClientDeps, query: PricingQuery, items: P
       method: 'POST',
       path: '/v3/pricing/products',
       body,
-      correlationId: query.correlationId,
+      caller: query.caller,
       accept: [422, 429],
     });
   let response = await send();

@@ -1,5 +1,5 @@
 import { gatewayError } from '../errors';
-import { createUpstreamFetch, type FetchFn } from './upstream-fetch';
+import { createUpstreamFetch, type FetchFn, type UpstreamCaller, type UpstreamObserver } from './upstream-fetch';
 
 export interface RestResponse<T> {
   status: number;
@@ -12,7 +12,7 @@ export interface RestRequest {
   /** Path below `/stores/{hash}`, e.g. `/v3/pricing/products`. */
   path: string;
   body?: unknown;
-  correlationId?: string;
+  caller?: UpstreamCaller;
   /** Statuses the caller handles itself; any other non-2xx becomes a gateway error. */
   accept?: number[];
 }
@@ -36,8 +36,9 @@ export function createRestClient(deps: {
   accessToken: string;
   fetch: FetchFn;
   timeoutMs: number;
+  observe?: UpstreamObserver;
 }): RestClient {
-  const upstreamFetch = createUpstreamFetch({ fetch: deps.fetch, timeoutMs: deps.timeoutMs, name: 'BigCommerce REST API' });
+  const upstreamFetch = createUpstreamFetch({ fetch: deps.fetch, timeoutMs: deps.timeoutMs, upstream: 'rest', observe: deps.observe });
   const base = `${deps.apiUrl}/stores/${encodeURIComponent(deps.storeHash)}`;
   return {
     async request<T>(request: RestRequest): Promise<RestResponse<T>> {
@@ -46,12 +47,12 @@ export function createRestClient(deps: {
         accept: 'application/json',
       };
       if (request.body !== undefined) headers['content-type'] = 'application/json';
-      if (request.correlationId) headers['x-correlation-id'] = request.correlationId;
-      const response = await upstreamFetch(`${base}${request.path}`, {
-        method: request.method,
-        headers,
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
-      });
+      if (request.caller) headers['x-correlation-id'] = request.caller.correlationId;
+      const response = await upstreamFetch(
+        `${base}${request.path}`,
+        { method: request.method, headers, body: request.body === undefined ? undefined : JSON.stringify(request.body) },
+        request.caller,
+      );
       const text = await response.text();
       let body: unknown = undefined;
       try {

@@ -6,18 +6,55 @@ import { schemaFromExecutor } from '@graphql-tools/wrap';
 import { buildClientSchema, buildSchema, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
 import type { StoreConfig } from '../config';
 import type { GatewayContext } from '../context';
+import { gatewayError } from '../errors';
+import { withResilience } from './resilient-executor';
+import { retryAfterMs } from './rest-client';
 import { storefrontHeaders } from './storefront-headers';
-import { createUpstreamFetch, type FetchFn } from './upstream-fetch';
+import { createUpstreamFetch, type FetchFn, type UpstreamCaller, type UpstreamObserver } from './upstream-fetch';
 
-export function createStorefrontExecutor(deps: { store: StoreConfig; fetch: FetchFn; timeoutMs: number }): Executor {
-  const upstreamFetch = createUpstreamFetch({ fetch: deps.fetch, timeoutMs: deps.timeoutMs, name: 'Storefront API' });
-  return buildHTTPExecutor({
+export interface StorefrontExecutorDeps {
+  store: StoreConfig;
+  fetch: FetchFn;
+  timeoutMs: number;
+  retries: number;
+  observe?: UpstreamObserver;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+function isCaller(value: unknown): value is UpstreamCaller {
+  return typeof value === 'object' && value !== null && 'upstreamCalls' in value && 'correlationId' in value;
+}
+
+export function createStorefrontExecutor(deps: StorefrontExecutorDeps): { executor: Executor; isAvailable: () => boolean } {
+  const now = deps.now ?? Date.now;
+  const upstreamFetch = createUpstreamFetch({ fetch: deps.fetch, timeoutMs: deps.timeoutMs, upstream: 'storefront', observe: deps.observe, now });
+  // HTTP-level failures become gateway errors here, so no upstream error page text reaches a client.
+  const storefrontFetch = async (url: string, init?: RequestInit, context?: unknown): Promise<Response> => {
+    const response = await upstreamFetch(url, init, isCaller(context) ? context : undefined);
+    if (response.status === 429) {
+      const wait = retryAfterMs(response.headers);
+      throw gatewayError('RATE_LIMITED', 'Storefront API rate limit reached', wait === undefined ? {} : { retryAfterMs: wait });
+    }
+    if (response.status >= 500) throw gatewayError('UPSTREAM_ERROR', `Storefront API answered ${response.status}`);
+    return response;
+  };
+  const http = buildHTTPExecutor({
     endpoint: deps.store.storefrontUrl,
-    fetch: upstreamFetch,
+    fetch: storefrontFetch,
     headers: (request) => storefrontHeaders(deps.store, request?.context as GatewayContext | undefined),
     // Identical requests of different shoppers carry different headers; deduplication buys nothing here.
     deduplicateInflightRequests: false,
   }) as Executor;
+  const resilient = withResilience(http, {
+    retries: deps.retries,
+    backoffMs: 100,
+    failureThreshold: 5,
+    openMs: 2000,
+    now,
+    sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+  });
+  return { executor: resilient.executor, isAvailable: resilient.isClosed };
 }
 
 /** The Storefront schema: from `BC_SCHEMA_FILE` (SDL or introspection JSON) or introspected from the upstream. */
@@ -30,7 +67,8 @@ export async function loadStorefrontSchema(deps: { executor: Executor; schemaFil
     }
     return buildSchema(text);
   }
-  return schemaFromExecutor(deps.executor) as Promise<GraphQLSchema>;
+  const schema = await (schemaFromExecutor(deps.executor) as Promise<GraphQLSchema>);
+  return schema;
 }
 
 /** The storefront as a stitching subschema, typed with the gateway's request context. */

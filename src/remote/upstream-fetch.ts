@@ -2,21 +2,54 @@ import { gatewayError } from '../errors';
 
 export type FetchFn = typeof fetch;
 
+export type UpstreamName = 'storefront' | 'rest';
+export type UpstreamOutcome = 'ok' | 'http_error' | 'rate_limited' | 'timeout' | 'unreachable';
+
+/** Told about every upstream call: feeds metrics and per-request logs. */
+export type UpstreamObserver = (upstream: UpstreamName, outcome: UpstreamOutcome, durationMs: number) => void;
+
+/** Who is calling upstream: correlation id to forward, and a per-request call counter for the request log. */
+export interface UpstreamCaller {
+  correlationId: string;
+  upstreamCalls: number;
+}
+
+const LABELS: Record<UpstreamName, string> = { storefront: 'Storefront API', rest: 'BigCommerce REST API' };
+
+function outcomeOf(status: number): UpstreamOutcome {
+  if (status === 429) return 'rate_limited';
+  return status >= 500 ? 'http_error' : 'ok';
+}
+
 /**
  * fetch with the per-upstream timeout, turning transport failures into the gateway's error codes.
  * The messages name the upstream, never its URL or credentials.
  */
-export function createUpstreamFetch(deps: { fetch: FetchFn; timeoutMs: number; name: string }): FetchFn {
-  return async (input, init) => {
+export function createUpstreamFetch(deps: {
+  fetch: FetchFn;
+  timeoutMs: number;
+  upstream: UpstreamName;
+  observe?: UpstreamObserver;
+  now?: () => number;
+}): (input: string, init: RequestInit | undefined, caller?: UpstreamCaller) => Promise<Response> {
+  const now = deps.now ?? Date.now;
+  const name = LABELS[deps.upstream];
+  return async (input, init, caller) => {
     const timeout = AbortSignal.timeout(deps.timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    const started = now();
+    if (caller) caller.upstreamCalls += 1;
     try {
-      return await deps.fetch(input, { ...init, signal });
-    } catch (error) {
+      const response = await deps.fetch(input, { ...init, signal });
+      deps.observe?.(deps.upstream, outcomeOf(response.status), now() - started);
+      return response;
+    } catch {
       if (timeout.aborted) {
-        throw gatewayError('UPSTREAM_TIMEOUT', `${deps.name} did not answer within ${deps.timeoutMs} ms`);
+        deps.observe?.(deps.upstream, 'timeout', now() - started);
+        throw gatewayError('UPSTREAM_TIMEOUT', `${name} did not answer within ${deps.timeoutMs} ms`);
       }
-      throw gatewayError('UPSTREAM_ERROR', `${deps.name} is unreachable`);
+      deps.observe?.(deps.upstream, 'unreachable', now() - started);
+      throw gatewayError('UPSTREAM_ERROR', `${name} is unreachable`);
     }
   };
 }

@@ -4,6 +4,7 @@ import { OperationTypeNode, type GraphQLResolveInfo } from 'graphql';
 import type { GatewayConfig, StoreConfig } from '../config';
 import type { GatewayContext } from '../context';
 import { sessionCookie, type CookieSettings } from '../auth/session-cookie';
+import type { LoginThrottle } from '../auth/login-throttle';
 import type { SessionRevocations, SessionTokens, Shopper } from '../auth/session-token';
 import type { RestClient } from '../remote/rest-client';
 import type { StorefrontSubschema } from '../remote/storefront';
@@ -17,6 +18,7 @@ export interface ResolverDeps {
   storefront: StorefrontSubschema;
   sessionTokens: SessionTokens;
   revocations: SessionRevocations;
+  loginThrottle: LoginThrottle;
   cookie: CookieSettings;
   now: () => number;
   log: (event: string, fields: Record<string, unknown>) => void;

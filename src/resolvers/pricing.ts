@@ -99,7 +99,7 @@ export function createPricingResolvers(deps: ResolverDeps) {
           currencyCode,
           customerGroupId: ctx.shopper?.customerGroupId,
           items: productIds.map((id) => ({ product_id: id })),
-          correlationId: ctx.correlationId,
+          caller: ctx,
         });
         const byProduct = new Map<number, RestPriceItem>();
         for (const item of items) if (!byProduct.has(item.product_id)) byProduct.set(item.product_id, item);
@@ -145,7 +145,7 @@ export function createPricingResolvers(deps: ResolverDeps) {
           countryCode: input.countryCode?.toUpperCase() ?? undefined,
           customerGroupId,
           items,
-          correlationId: ctx.correlationId,
+          caller: ctx,
         };
         return (await fetchPrices(clientDeps, query)).map(toProductPricing);
       },

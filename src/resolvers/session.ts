@@ -41,7 +41,7 @@ async function verifyWithImpersonation(deps: ResolverDeps, args: LoginArgs, ctx:
     email: args.email,
     password: args.password,
     channelId: deps.store.channelId,
-    correlationId: ctx.correlationId,
+    caller: ctx,
   });
   if (customerId === null) throw new GraphQLError(INVALID_CREDENTIALS, { extensions: { code: 'UNAUTHENTICATED' } });
   return customerProfile(deps, ctx, { customerId, email: args.email, customerGroupId: 0 });
@@ -69,6 +69,12 @@ async function verifyWithCustomerAccessToken(
   };
 }
 
+/** Wrong credentials count against the email; an upstream outage or a rate limit does not. */
+function countsAsFailedLogin(error: unknown): boolean {
+  const code = error instanceof GraphQLError ? error.extensions?.code : undefined;
+  return !['UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT', 'RATE_LIMITED'].includes(String(code));
+}
+
 /** The gateway session must not outlive the upstream token it carries. */
 export function catExpiry(expiresAt: string): number {
   const expiresMs = Date.parse(expiresAt);
@@ -79,10 +85,19 @@ export function createSessionResolvers(deps: ResolverDeps) {
   return {
     Mutation: {
       async login(_root: unknown, args: LoginArgs, ctx: GatewayContext): Promise<LoginPayload> {
-        const { shopper, notAfter } =
-          deps.store.authMode === 'impersonation'
-            ? { shopper: await verifyWithImpersonation(deps, args, ctx), notAfter: undefined }
-            : await verifyWithCustomerAccessToken(deps, args, ctx);
+        await deps.loginThrottle.beforeAttempt(ctx.clientIp, args.email);
+        let verified: { shopper: Shopper; notAfter?: number };
+        try {
+          verified =
+            deps.store.authMode === 'impersonation'
+              ? { shopper: await verifyWithImpersonation(deps, args, ctx) }
+              : await verifyWithCustomerAccessToken(deps, args, ctx);
+        } catch (error) {
+          if (countsAsFailedLogin(error)) await deps.loginThrottle.failed(args.email);
+          throw error;
+        }
+        await deps.loginThrottle.succeeded(args.email);
+        const { shopper, notAfter } = verified;
         const sessionToken = await openSession(deps, ctx, shopper, notAfter);
         return { result: 'success', shopper, sessionToken, cart: null, customerAccessToken: null };
       },

@@ -75,7 +75,7 @@ export function createSsoResolvers(deps: ResolverDeps) {
       async checkoutLoginUrl(_root: unknown, args: { cartEntityId: string }, ctx: GatewayContext) {
         const shopper = requireShopper(ctx);
         if (!CART_ID.test(args.cartEntityId)) throw gatewayError('BAD_USER_INPUT', 'cartEntityId must be a cart id (UUID)');
-        const urls = await cartRedirectUrls(deps.rest, args.cartEntityId, ctx.correlationId);
+        const urls = await cartRedirectUrls(deps.rest, args.cartEntityId, ctx);
         return loginUrl(ctx, shopper, validateRedirectPath(relativePathOf(urls.embeddedCheckoutUrl)), store.channelId);
       },
 

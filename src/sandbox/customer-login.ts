@@ -1,6 +1,8 @@
-// GET /login/token/{jwt}: the Customer Login API (SSO), verified as BigCommerce does (FACTS §3): HS256 with the
-// client secret, typ JWT, iss = client id, operation customer_login, store_hash, iat within 30 s, single-use jti,
-// relative redirect_to, request_ip equal to the browser's IP when present. Success opens a storefront session.
+// Customer Login API JWTs (FACTS §3), verified as BigCommerce does: HS256 with the client secret, typ JWT,
+// iss = client id, operation customer_login, store_hash, iat within 30 s, single-use jti, relative redirect_to,
+// request_ip equal to the browser's IP when present. Two entry points share one verifier, as on BigCommerce where
+// the same JWT serves both: GET /login/token/{jwt} (opens a storefront session) and the Storefront GraphQL
+// mutation `loginWithCustomerLoginJwt` (issues a customer access token, see storefront-resolvers.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import type { Catalog } from './catalog';
@@ -28,17 +30,37 @@ export function isRelativeRedirect(value: string): boolean {
   return value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') && !/[\u0000-\u001f\u007f]/.test(value);
 }
 
-class LoginRejected extends Error {}
+/** A Customer Login JWT was refused; the message is the reason, for logs and tests only (never sent to clients). */
+export class CustomerLoginRejected extends Error {}
 
-async function verifyLoginToken(jwt: string, req: IncomingMessage, deps: CustomerLoginDeps): Promise<{ customerId: number; redirectTo: string }> {
+export interface VerifiedCustomerLogin {
+  customerId: number;
+  redirectTo: string;
+}
+
+export interface VerifyCustomerLoginOptions {
+  /**
+   * The signing-in browser's IP, compared with the `request_ip` claim; `null` skips that comparison. Only the
+   * server-to-server GraphQL mutation passes null: its caller is the storefront's server, whose IP is not the
+   * shopper's, so comparing them would refuse every genuine token that carries the claim.
+   */
+  requestIp: string | null;
+}
+
+/** Verifies a Customer Login JWT and spends its jti; throws CustomerLoginRejected on any problem. */
+export async function verifyCustomerLoginJwt(
+  jwt: string,
+  deps: CustomerLoginDeps,
+  options: VerifyCustomerLoginOptions,
+): Promise<VerifiedCustomerLogin> {
   let header;
   try {
     header = decodeProtectedHeader(jwt);
   } catch {
-    throw new LoginRejected('not a JWT');
+    throw new CustomerLoginRejected('not a JWT');
   }
   // A missing typ header is a known cause of rejected tokens (FACTS §10).
-  if (header.alg !== 'HS256' || header.typ !== 'JWT') throw new LoginRejected('header must be {alg: HS256, typ: JWT}');
+  if (header.alg !== 'HS256' || header.typ !== 'JWT') throw new CustomerLoginRejected('header must be {alg: HS256, typ: JWT}');
   let payload: JWTPayload;
   try {
     const nowSeconds = Math.floor(deps.now() / 1000);
@@ -48,34 +70,34 @@ async function verifyLoginToken(jwt: string, req: IncomingMessage, deps: Custome
       currentDate: new Date(nowSeconds * 1000),
     }));
   } catch {
-    throw new LoginRejected('signature, issuer or expiry');
+    throw new CustomerLoginRejected('signature, issuer or expiry');
   }
   const claims = payload as JWTPayload & Record<string, unknown>;
-  if (claims.operation !== 'customer_login') throw new LoginRejected('operation');
-  if (claims.store_hash !== deps.storeHash) throw new LoginRejected('store_hash');
+  if (claims.operation !== 'customer_login') throw new CustomerLoginRejected('operation');
+  if (claims.store_hash !== deps.storeHash) throw new CustomerLoginRejected('store_hash');
   const iat = claims.iat;
   const nowSeconds = deps.now() / 1000;
-  if (typeof iat !== 'number' || nowSeconds - iat > IAT_WINDOW_SECONDS || iat - nowSeconds > IAT_WINDOW_SECONDS) throw new LoginRejected('iat');
-  if (typeof claims.jti !== 'string' || claims.jti === '') throw new LoginRejected('jti');
-  // The URL works once: the jti is spent as soon as a correctly signed token is presented.
-  if (!deps.state.useJti(claims.jti, 2 * IAT_WINDOW_SECONDS * 1000)) throw new LoginRejected('jti reused');
+  if (typeof iat !== 'number' || nowSeconds - iat > IAT_WINDOW_SECONDS || iat - nowSeconds > IAT_WINDOW_SECONDS) throw new CustomerLoginRejected('iat');
+  if (typeof claims.jti !== 'string' || claims.jti === '') throw new CustomerLoginRejected('jti');
+  // A token works once (URL or mutation alike): the jti is spent as soon as a correctly signed token is presented.
+  if (!deps.state.useJti(claims.jti, 2 * IAT_WINDOW_SECONDS * 1000)) throw new CustomerLoginRejected('jti reused');
   const customerId = claims.customer_id;
-  if (typeof customerId !== 'number' || !deps.catalog.customers.has(customerId)) throw new LoginRejected('customer_id');
-  if (claims.channel_id !== undefined && claims.channel_id !== deps.channelId) throw new LoginRejected('channel_id');
+  if (typeof customerId !== 'number' || !deps.catalog.customers.has(customerId)) throw new CustomerLoginRejected('customer_id');
+  if (claims.channel_id !== undefined && claims.channel_id !== deps.channelId) throw new CustomerLoginRejected('channel_id');
   const redirectTo = claims.redirect_to === undefined ? '/account.php' : claims.redirect_to;
-  if (typeof redirectTo !== 'string' || !isRelativeRedirect(redirectTo)) throw new LoginRejected('redirect_to');
-  if (claims.request_ip !== undefined && claims.request_ip !== clientIp(req)) throw new LoginRejected('request_ip');
+  if (typeof redirectTo !== 'string' || !isRelativeRedirect(redirectTo)) throw new CustomerLoginRejected('redirect_to');
+  if (options.requestIp !== null && claims.request_ip !== undefined && claims.request_ip !== options.requestIp) throw new CustomerLoginRejected('request_ip');
   return { customerId, redirectTo };
 }
 
 export function createCustomerLoginHandler(deps: CustomerLoginDeps) {
   return async function handleLoginToken(req: IncomingMessage, res: ServerResponse, jwt: string): Promise<void> {
     try {
-      const { customerId, redirectTo } = await verifyLoginToken(jwt, req, deps);
+      const { customerId, redirectTo } = await verifyCustomerLoginJwt(jwt, deps, { requestIp: clientIp(req) });
       const session = deps.state.createSession(customerId);
       redirect(res, redirectTo, { 'Set-Cookie': `${SESSION_COOKIE}=${session.id}; Path=/; HttpOnly; SameSite=Lax` });
     } catch (err) {
-      if (!(err instanceof LoginRejected)) throw err;
+      if (!(err instanceof CustomerLoginRejected)) throw err;
       // Like BigCommerce: no session, back to the sign-in page with a message (the reason stays server-side).
       redirect(res, `/login.php?error=${encodeURIComponent(LOGIN_ERROR_MESSAGE)}`);
     }

@@ -1,5 +1,6 @@
 // Per-request context of the sandbox's Storefront GraphQL API: who is asking and with which token.
 import type { Catalog } from './catalog';
+import type { VerifiedCustomerLogin } from './customer-login';
 import type { SandboxState } from './state';
 import type { TokenKind, TokenScope } from './storefront-tokens';
 
@@ -18,4 +19,10 @@ export interface StorefrontContext {
   /** An `Origin` header was sent: a browser request, where a CAT is never returned in the body. */
   fromBrowser: boolean;
   now: () => number;
+  /**
+   * Verifies a Customer Login JWT for `loginWithCustomerLoginJwt` (the verifier of GET /login/token/{jwt}, without
+   * the request_ip comparison) and spends its jti; throws CustomerLoginRejected. Injected so the resolvers never
+   * see the client secret.
+   */
+  verifyCustomerLoginJwt: (jwt: string) => Promise<VerifiedCustomerLogin>;
 }

@@ -7,6 +7,7 @@ import { execute, GraphQLError, parse, validate, type DocumentNode, type Executi
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { BodyTooLargeError, headerValue, isJsonContentType, readBody, sendJson } from './http-util';
 import { sandboxSdlPath } from './project-root';
+import { verifyCustomerLoginJwt } from './customer-login';
 import type { StorefrontContext } from './storefront-context';
 import { createStorefrontResolvers } from './storefront-resolvers';
 import { StorefrontAuthError, type StorefrontTokenService } from './storefront-tokens';
@@ -53,6 +54,9 @@ export interface StorefrontHandlerDeps {
   state: SandboxState;
   storeHash: string;
   channelId: number;
+  /** API account that signs Customer Login JWTs (for `loginWithCustomerLoginJwt`). */
+  clientId: string;
+  clientSecret: string;
   now: () => number;
 }
 
@@ -75,6 +79,10 @@ async function runOne(deps: StorefrontHandlerDeps, body: GraphQLRequestBody, ctx
 }
 
 export function createStorefrontHandler(deps: StorefrontHandlerDeps) {
+  // The mutation is called server-to-server: the caller's IP is the storefront server's, never the shopper's, so
+  // the request_ip claim cannot be compared here (GET /login/token/{jwt} does compare it). The signature, 30 s iat
+  // window and single-use jti still bound what a leaked token can do.
+  const verifyLoginJwt = (jwt: string) => verifyCustomerLoginJwt(jwt, deps, { requestIp: null });
   return async function handleStorefrontGraphQL(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST') {
       sendJson(res, 405, errorsBody('Only POST is supported for /graphql.'), { Allow: 'POST' });
@@ -171,6 +179,7 @@ export function createStorefrontHandler(deps: StorefrontHandlerDeps) {
       customerAccessToken,
       fromBrowser: origin !== undefined,
       now: deps.now,
+      verifyCustomerLoginJwt: verifyLoginJwt,
     });
     const results: ExecutionResult[] = [];
     // Sequential on purpose: a batch may hold mutations whose effects later operations read.

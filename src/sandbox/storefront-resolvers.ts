@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { IResolvers } from '@graphql-tools/utils';
 import type { Catalog } from './catalog';
+import { CustomerLoginRejected, type VerifiedCustomerLogin } from './customer-login';
 import { priceProduct, priceVariant, round2, unitPriceForQuantity, UnknownCurrencyError, type ProductPrice } from './pricing';
 import type { SeedBulkTier, SeedCustomer, SeedProduct, SeedVariant } from './seed';
 import type { CartRecord } from './state';
@@ -12,6 +13,15 @@ import { verifyPassword } from './passwords';
 
 /** `extensions.code` of a failed `login` (wrong email or password). The message is "Invalid credentials". */
 export const INVALID_CREDENTIALS_CODE = 'INVALID_CREDENTIALS';
+
+/**
+ * A refused `loginWithCustomerLoginJwt` token (bad signature, stale iat, reused jti, wrong claims...). BigCommerce
+ * does not document this error, so message and `extensions.code` are the sandbox's; the reason is never
+ * disclosed (as GET /login/token/{jwt} shows only a generic message), so a forger learns nothing about which
+ * check failed.
+ */
+export const INVALID_JWT_MESSAGE = 'Invalid JWT';
+export const INVALID_JWT_CODE = 'INVALID_JWT';
 
 /** BigCommerce's platform limit: at most 50 products per page (FACTS §1.5). */
 export const MAX_PAGE_SIZE = 50;
@@ -218,6 +228,25 @@ function cartLines(ctx: StorefrontContext, cart: CartRecord): CartLineView[] {
   });
 }
 
+/** Login assigns the shopper's guest cart (or a cart already theirs) to them; anyone else's cart is left alone. */
+function assignGuestCart(ctx: StorefrontContext, guestCartEntityId: string | null | undefined, customerId: number): CartRecord | null {
+  if (!guestCartEntityId) return null;
+  const guestCart = ctx.state.carts.get(guestCartEntityId);
+  if (!guestCart || (guestCart.customerId !== null && guestCart.customerId !== customerId)) return null;
+  guestCart.customerId = customerId;
+  return guestCart;
+}
+
+/** A CAT is returned in the body only server-to-server (FACTS §1.3); browsers would get an httpOnly cookie. */
+function serverToServerAccessToken(r: { customerAccessToken: unknown }, _a: unknown, ctx: StorefrontContext): unknown {
+  if (ctx.fromBrowser) {
+    throw new GraphQLError(
+      "Customer access token was requested in the body, but it's only returned for server-to-server requests. For browser requests it's set as an httpOnly cookie instead.",
+    );
+  }
+  return r.customerAccessToken;
+}
+
 function formatMoney(ctx: StorefrontContext, m: MoneyValue): string {
   const symbol = ctx.catalog.currencies.get(m.currencyCode)?.symbol ?? `${m.currencyCode} `;
   return `${symbol}${m.value.toFixed(2)}`;
@@ -412,14 +441,10 @@ export function createStorefrontResolvers(): IResolvers {
       expiresAt: (t: { expiresAtMs: number }) => new Date(t.expiresAtMs).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     },
     LoginResult: {
-      customerAccessToken: (r: { customerAccessToken: unknown }, _a: unknown, ctx: StorefrontContext) => {
-        if (ctx.fromBrowser) {
-          throw new GraphQLError(
-            "Customer access token was requested in the body, but it's only returned for server-to-server requests. For browser requests it's set as an httpOnly cookie instead.",
-          );
-        }
-        return r.customerAccessToken;
-      },
+      customerAccessToken: serverToServerAccessToken,
+    },
+    LoginWithCustomerLoginJwtResult: {
+      customerAccessToken: serverToServerAccessToken,
     },
     CartUnassignError: {
       __resolveType: () => 'CartUnassignNotAllowedError',
@@ -452,15 +477,27 @@ export function createStorefrontResolvers(): IResolvers {
           throw new GraphQLError('Invalid credentials', { extensions: { code: INVALID_CREDENTIALS_CODE } });
         }
         const cat = ctx.state.issueCustomerAccessToken(customer.id);
-        let cart: CartRecord | null = null;
-        if (args.guestCartEntityId) {
-          const guestCart = ctx.state.carts.get(args.guestCartEntityId);
-          if (guestCart && (guestCart.customerId === null || guestCart.customerId === customer.id)) {
-            guestCart.customerId = customer.id;
-            cart = guestCart;
-          }
-        }
+        const cart = assignGuestCart(ctx, args.guestCartEntityId, customer.id);
         return { result: 'success', customer, cart, customerAccessToken: cat };
+      },
+      loginWithCustomerLoginJwt: async (_p: unknown, args: { jwt: string; guestCartEntityId?: string | null }, ctx: StorefrontContext) => {
+        // Gated like `login`: a Customer-scope field (FACTS §1.2); browser use of private/impersonation tokens is
+        // already refused with 403 before execution.
+        requireScope(ctx, 'Customer', 'loginWithCustomerLoginJwt');
+        let verified: VerifiedCustomerLogin;
+        try {
+          verified = await ctx.verifyCustomerLoginJwt(args.jwt);
+        } catch (err) {
+          if (err instanceof CustomerLoginRejected) throw new GraphQLError(INVALID_JWT_MESSAGE, { extensions: { code: INVALID_JWT_CODE } });
+          throw err;
+        }
+        const customer = ctx.catalog.customers.get(verified.customerId);
+        // The verifier checked customer_id against the catalog; this only satisfies the type checker.
+        if (!customer) throw new GraphQLError(INVALID_JWT_MESSAGE, { extensions: { code: INVALID_JWT_CODE } });
+        // Same token as `login`: format, lifetime, and the one-device rule (the customer's previous CATs are revoked).
+        const cat = ctx.state.issueCustomerAccessToken(customer.id);
+        const cart = assignGuestCart(ctx, args.guestCartEntityId, customer.id);
+        return { redirectTo: verified.redirectTo, customer, cart, customerAccessToken: cat };
       },
       logout: (_p: unknown, args: { cartEntityId?: string | null }, ctx: StorefrontContext) => {
         requireScope(ctx, 'Customer', 'logout');

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { startSandbox } from '../../src/sandbox';
+import { startFaultProxy } from '../helpers/fault-proxy';
 
 /** These tests run the compiled entry point exactly as `npm start` / `npm run sandbox` do (`npm test` builds first). */
 const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
@@ -86,6 +88,61 @@ describe('the compiled entry point (npm start, npm run sandbox)', () => {
       expect(await proc.exited).toBe(0);
     } finally {
       stop(proc.child);
+    }
+  });
+
+  it('real-store mode: finishes an in-flight request on SIGTERM, refuses new ones, exits 0', async () => {
+    const sandbox = await startSandbox({ port: 0 });
+    const proxy = await startFaultProxy(sandbox.url);
+    const { identity } = sandbox;
+    const tokenResponse = await fetch(`${sandbox.url}/stores/${identity.storeHash}/v3/storefront/api-token-customer-impersonation`, {
+      method: 'POST',
+      headers: { 'x-auth-token': identity.accessToken, 'content-type': 'application/json' },
+      body: JSON.stringify({ channel_id: 1, expires_at: Math.floor(Date.now() / 1000) + 3600 }),
+    });
+    const { data } = (await tokenResponse.json()) as { data: { token: string } };
+    const proc = run([], {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      BC_STOREFRONT_URL: `${proxy.url}/graphql`,
+      BC_STORE_URL: sandbox.url,
+      BC_API_URL: sandbox.url,
+      BC_STORE_HASH: identity.storeHash,
+      BC_ACCESS_TOKEN: identity.accessToken,
+      BC_CLIENT_ID: identity.clientId,
+      BC_CLIENT_SECRET: identity.clientSecret,
+      BC_STOREFRONT_TOKEN: data.token,
+      GATEWAY_SESSION_SECRET: 'e2e-session-secret-0123456789abcdefghij',
+    });
+    try {
+      const [, port] = await proc.waitFor(/"url":"http:\/\/127\.0\.0\.1:(\d+)\/graphql"/);
+      const url = `http://127.0.0.1:${port}/graphql`;
+      proxy.setFault((path) => path === '/graphql', { kind: 'delay', ms: 1500 });
+      const slow = fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ site { settings { storeName } } }' }),
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      proc.child.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const refused = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' }).then(
+        () => false,
+        () => true,
+      );
+      expect(refused).toBe(true);
+      const response = await slow;
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { data: { site: { settings: { storeName: string } } } };
+      expect(body.data.site.settings.storeName).toEqual(expect.any(String));
+      expect(await proc.exited).toBe(0);
+      expect(proc.output().stdout).not.toContain(identity.clientSecret);
+      expect(proc.output().stdout).not.toContain(data.token);
+    } finally {
+      stop(proc.child);
+      await proxy.close();
+      await sandbox.close();
     }
   });
 });

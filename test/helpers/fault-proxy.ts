@@ -4,7 +4,10 @@ import { closeServer, listen } from './stack';
 export type Fault =
   | { kind: 'pass' }
   | { kind: 'respond'; status: number; headers?: Record<string, string>; body?: string }
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  | { kind: 'delay'; ms: number }
+  /** The connection is cut without an answer, as from a dead upstream. */
+  | { kind: 'drop' };
 
 /**
  * A real HTTP proxy in front of an upstream: counts requests per path and injects faults for paths
@@ -12,7 +15,7 @@ export type Fault =
  */
 export interface FaultProxy {
   url: string;
-  requests: Array<{ method: string; path: string; body: string }>;
+  requests: Array<{ method: string; path: string; body: string; headers: IncomingMessage['headers'] }>;
   /** Fault for requests whose path matches; evaluated per request (a function can change over time). */
   setFault(match: (path: string) => boolean, fault: Fault | (() => Fault)): void;
   clearFaults(): void;
@@ -36,13 +39,18 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const server: Server = createServer(async (req, res) => {
     const body = await readBody(req);
     const path = (req.url ?? '/').split('?')[0];
-    requests.push({ method: req.method ?? 'GET', path, body: body.toString('utf8') });
+    requests.push({ method: req.method ?? 'GET', path, body: body.toString('utf8'), headers: req.headers });
     const entry = faults.find((f) => f.match(path));
     const fault = entry ? (typeof entry.fault === 'function' ? entry.fault() : entry.fault) : { kind: 'pass' as const };
     if (fault.kind === 'hang') {
       hanging.add(req);
       return;
     }
+    if (fault.kind === 'drop') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
     if (fault.kind === 'respond') {
       res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
       res.end(fault.body ?? '{}');
@@ -67,6 +75,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     requests,
     setFault: (match, fault) => void faults.unshift({ match, fault }),
     clearFaults: () => void faults.splice(0, faults.length),
-    close: () => closeServer(server),
+    close: async () => {
+      for (const req of hanging) req.socket.destroy();
+      await closeServer(server);
+    },
   };
 }

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
-import type { AuthMode, GatewayConfig, StoreConfig } from '../../src/config';
+import { parseConfig, type AuthMode, type GatewayConfig, type StoreConfig } from '../../src/config';
 import { createGateway, type Gateway } from '../../src/gateway';
+import { createLogger } from '../../src/logger';
 import type { FetchFn } from '../../src/remote/upstream-fetch';
 import { sandboxStoreConfig } from '../../src/sandbox-mode';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox';
@@ -44,24 +44,35 @@ export function closeServer(server: Server): Promise<void> {
 export async function startGateway(sandbox: Sandbox, options: StartGatewayOptions = {}): Promise<GatewayServer> {
   const timeoutMs = options.config?.upstreamTimeoutMs ?? 5000;
   const store = await sandboxStoreConfig(sandbox, { authMode: options.authMode ?? 'impersonation', timeoutMs });
+  // Start from the documented defaults, as `npm start` would, then pin what tests rely on.
+  const { store: _store, authMode: _authMode, channelId: _channelId, trustedProxySecret: _secret, sandbox: _sandbox, ...defaults } =
+    parseConfig({});
   const config: GatewayConfig = {
+    ...defaults,
     port: 0,
     host: '127.0.0.1',
     upstreamTimeoutMs: timeoutMs,
-    trustProxy: false,
     serverKey: SERVER_KEY,
-    currencyCode: 'USD',
-    logLevel: 'info',
+    schemaRefreshSeconds: 0,
     ...options.config,
     session: { secret: SESSION_SECRET, ttlSeconds: 3600, cookieName: 'sfgw_session', cookieSecure: false, ...options.config?.session },
     store: { ...store, ...options.store },
   };
   const logs: string[] = [];
-  const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) });
+  const logger = createLogger('debug', { write: (line: string) => void logs.push(line) });
   const gateway = await createGateway(config, { logger, now: options.now, fetch: options.fetch });
-  const server = createServer(gateway.yoga);
+  const server = createServer(gateway.handler);
   const url = await listen(server);
-  return { url, graphqlUrl: `${url}/graphql`, gateway, logs, close: () => closeServer(server) };
+  return {
+    url,
+    graphqlUrl: `${url}/graphql`,
+    gateway,
+    logs,
+    close: async () => {
+      gateway.close();
+      await closeServer(server);
+    },
+  };
 }
 
 export interface Stack {

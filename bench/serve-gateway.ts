@@ -1,0 +1,53 @@
+// Our gateway in its own process for the bench, built the way `npm start` builds it in sandbox mode (defaults
+// from parseConfig, storefront token created through the sandbox's REST endpoint, the same node:http handler),
+// except that it reaches the bench's separate sandbox process and logs at `warn` (BENCH_GATEWAY_LOG_LEVEL): the bench
+// measures the request path, not log I/O. The stats port counts received /graphql requests.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseConfig, type GatewayConfig } from '../src/config';
+import { createGateway } from '../src/gateway';
+import { createLogger } from '../src/logger';
+import { sandboxStoreConfig, type SandboxEndpoint } from '../src/sandbox-mode';
+import { announceReady, count, createCounters, exitOnSignal, startStatsServer } from './child-protocol';
+
+const SESSION_SECRET = 'bench-session-secret-0123456789-abcdefghijklmn';
+
+function sandboxFromEnv(): SandboxEndpoint {
+  const raw = process.env.BENCH_SANDBOX;
+  if (!raw) throw new Error('BENCH_SANDBOX (JSON {url, identity}) is required');
+  return JSON.parse(raw) as SandboxEndpoint;
+}
+
+async function main(): Promise<void> {
+  const sandbox = sandboxFromEnv();
+  const startup = parseConfig({
+    GATEWAY_SESSION_SECRET: SESSION_SECRET,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: process.env.BENCH_GATEWAY_LOG_LEVEL ?? 'warn',
+  });
+  const store = await sandboxStoreConfig(sandbox, { authMode: startup.authMode, timeoutMs: startup.upstreamTimeoutMs });
+  const config: GatewayConfig = { ...startup, store };
+  const logger = createLogger(config.logLevel);
+  const gateway = await createGateway(config, { logger, defaultMetrics: true });
+  const counters = createCounters();
+  const server = createServer((req, res) => {
+    // Counted on arrival: a request the load generator abandons when a run stops still made its upstream calls.
+    count(counters, req.method ?? 'GET', (req.url ?? '/').split('?')[0]);
+    gateway.handler(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const stats = await startStatsServer(counters);
+  exitOnSignal(async () => {
+    stats.server.close();
+    gateway.close();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  announceReady({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, statsUrl: stats.url });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`serve-gateway: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,105 @@
+// A stand-in for a real store's Storefront GraphQL endpoint, built from a full schema SDL: every field answers
+// with mock data (@graphql-tools/mock), introspection included. It lets the gateway start and run against the
+// whole 773-type schema over HTTP — the production path — without a BigCommerce account or network.
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { addMocksToSchema, type IMocks } from '@graphql-tools/mock';
+import { buildSchema, graphql, type GraphQLSchema } from 'graphql';
+
+/** The live-store schema beside the project (DESIGN.md: `../shared/`, never copied into the tree). */
+export function fullSchemaPath(root: string): string {
+  return resolve(root, '..', 'shared', 'bigcommerce', 'storefront-schema', 'bigcommerce.graphql');
+}
+
+/** Values that serialize like BigCommerce's custom scalars do, so clients parsing them see realistic shapes. */
+export const SCALAR_MOCKS: IMocks = {
+  IpAddress: () => '203.0.113.7',
+  URL: () => 'https://store.example/path',
+  DateTime: () => '2024-05-01T12:00:00Z',
+  UUID: () => '1b4e28ba-2fa1-11d2-883f-0016d3cca427',
+  BigDecimal: () => 19.99,
+  Long: () => 42,
+};
+
+export interface MockStorefront {
+  /** Origin, e.g. http://127.0.0.1:PORT; the endpoint is `${url}/graphql`. */
+  url: string;
+  graphqlUrl: string;
+  schema: GraphQLSchema;
+  /** GraphQL requests answered so far (introspection included). */
+  requestCount(): number;
+  close(): Promise<void>;
+}
+
+interface GraphQLRequestBody {
+  query?: unknown;
+  variables?: unknown;
+  operationName?: unknown;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function mockedSchema(sdl: string): GraphQLSchema {
+  return addMocksToSchema({ schema: buildSchema(sdl), mocks: SCALAR_MOCKS, preserveResolvers: false });
+}
+
+export async function startMockStorefront(sdl: string): Promise<MockStorefront> {
+  const schema = mockedSchema(sdl);
+  let requests = 0;
+  const server = createServer((req, res) => {
+    const send = (status: number, body: unknown): void => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== '/graphql') {
+      send(404, { errors: [{ message: 'mock storefront: only POST /graphql' }] });
+      return;
+    }
+    readBody(req)
+      .then(async (text) => {
+        const body = JSON.parse(text) as GraphQLRequestBody;
+        if (typeof body.query !== 'string') return send(400, { errors: [{ message: 'query must be a string' }] });
+        requests += 1;
+        const result = await graphql({
+          schema,
+          source: body.query,
+          variableValues: body.variables && typeof body.variables === 'object' ? (body.variables as Record<string, unknown>) : undefined,
+          operationName: typeof body.operationName === 'string' ? body.operationName : undefined,
+        });
+        send(200, result);
+      })
+      .catch((err: unknown) => send(400, { errors: [{ message: `mock storefront: ${err instanceof Error ? err.message : String(err)}` }] }));
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    graphqlUrl: `${url}/graphql`,
+    schema,
+    requestCount: () => requests,
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Read the full schema, or explain where it was expected: the reference data lives beside the project, not in it. */
+export function readFullSchema(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new Error(
+      `The full Storefront schema is missing at ${path}. It is reference data beside the project ` +
+        '(../shared/bigcommerce/storefront-schema/bigcommerce.graphql from the repository root); ' +
+        'these checks need a checkout with shared/ next to it.',
+    );
+  }
+}

@@ -1,0 +1,40 @@
+import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { GraphQLError, type ValidationContext } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { OperationLimits } from '../config';
+import { complexityLimitPlugin } from './complexity';
+
+/** Armor's own errors carry no code; report them with the gateway's, naming the limit that was hit. */
+function reportWithCode(reason: string) {
+  return [
+    (context: ValidationContext | null, error: GraphQLError): void => {
+      context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code: 'BAD_USER_INPUT', reason } }));
+    },
+  ];
+}
+
+/**
+ * Query-shape limits, enforced while parsing, validating and before execution — before any upstream
+ * call. GraphQL Armor counts tokens, depth and aliases; complexity uses BigCommerce's page-size model.
+ */
+export function operationLimitPlugins(limits: OperationLimits): Plugin[] {
+  const plugins: Plugin[] = [
+    maxTokensPlugin({ n: limits.maxTokens }) as Plugin,
+    maxDepthPlugin({
+      n: limits.maxDepth,
+      ignoreIntrospection: true,
+      flattenFragments: true,
+      propagateOnRejection: false,
+      onReject: reportWithCode('MAX_DEPTH'),
+    }) as Plugin,
+    maxAliasesPlugin({ n: limits.maxAliases, propagateOnRejection: false, onReject: reportWithCode('MAX_ALIASES') }) as Plugin,
+    complexityLimitPlugin(limits.maxCost),
+  ];
+  if (!limits.fieldSuggestions) plugins.push(blockFieldSuggestionsPlugin() as Plugin);
+  if (!limits.introspection) plugins.push(useDisableIntrospection());
+  return plugins;
+}

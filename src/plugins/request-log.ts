@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { getOperationAST } from 'graphql';
+import type { Plugin, YogaInitialContext } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import type { GatewayContext } from '../context';
+import type { GatewayMetrics } from './metrics';
+
+interface RequestRecord {
+  id: string;
+  started: number;
+  operationName?: string;
+  errorCodes: string[];
+  context?: GatewayContext;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * One structured log line per GraphQL request (request id, correlation id, operation, status, duration,
+ * upstream calls, error codes) and the request metrics. Nothing from headers or variables is logged.
+ */
+export function requestLogPlugin(deps: {
+  logger: Logger;
+  metrics: GatewayMetrics;
+  now: () => number;
+  records: WeakMap<Request, RequestRecord>;
+  graphqlEndpoint: string;
+}): Plugin<GatewayContext & YogaInitialContext> {
+  return {
+    onRequest({ request, url }) {
+      if (url.pathname !== deps.graphqlEndpoint) return;
+      const inbound = request.headers.get('x-request-id');
+      deps.records.set(request, { id: inbound && REQUEST_ID.test(inbound) ? inbound : randomUUID(), started: deps.now(), errorCodes: [] });
+    },
+    onExecute({ args }) {
+      const record = deps.records.get(args.contextValue.request);
+      if (!record) return;
+      record.operationName = getOperationAST(args.document, args.operationName)?.name?.value;
+      record.context = args.contextValue;
+    },
+    onResultProcess({ request, result }) {
+      const record = deps.records.get(request);
+      if (!record) return;
+      const results = Array.isArray(result) ? result : [result];
+      for (const item of results) {
+        const errors = (item as { errors?: Array<{ extensions?: Record<string, unknown> }> }).errors ?? [];
+        for (const error of errors) record.errorCodes.push(String(error.extensions?.code ?? 'UNKNOWN'));
+      }
+    },
+    onResponse({ request, response }) {
+      const record = deps.records.get(request);
+      if (!record) return;
+      const durationMs = deps.now() - record.started;
+      response.headers.set('x-request-id', record.id);
+      if (record.context) response.headers.set('x-correlation-id', record.context.correlationId);
+      deps.metrics.observeRequest(response.status, durationMs / 1000, record.errorCodes);
+      deps.logger.info(
+        {
+          requestId: record.id,
+          correlationId: record.context?.correlationId,
+          operationName: record.operationName,
+          status: response.status,
+          durationMs,
+          upstreamCalls: record.context?.upstreamCalls ?? 0,
+          customerId: record.context?.shopper?.customerId,
+          errorCodes: record.errorCodes.length ? record.errorCodes : undefined,
+        },
+        'graphql request',
+      );
+    },
+  };
+}
+
+export type { RequestRecord };
