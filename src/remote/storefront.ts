@@ -67,7 +67,8 @@ export async function loadStorefrontSchema(deps: { executor: Executor; schemaFil
     }
     return buildSchema(text);
   }
-  const schema = await (schemaFromExecutor(deps.executor) as Promise<GraphQLSchema>);
+  // Deprecated arguments too: a real store still accepts them, and clients may send them.
+  const schema = await (schemaFromExecutor(deps.executor, undefined, { inputValueDeprecation: true }) as Promise<GraphQLSchema>);
   return schema;
 }
 

@@ -1,6 +1,6 @@
-import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../context';
 import type { Shopper } from '../auth/session-token';
+import type { CurrentCustomerResolvers, ResolversTypes } from '../generated/resolver-types';
 import { delegateCustomer, type ResolverDeps } from './deps';
 
 export type CurrentCustomerSource = 'SESSION' | 'CURRENT_CUSTOMER_JWT';
@@ -27,14 +27,12 @@ function upstreamShopper(deps: ResolverDeps, ctx: GatewayContext, shopper: Shopp
   return ctx.shopper?.customerId === shopper.customerId && ctx.shopper.customerAccessToken ? ctx.shopper : null;
 }
 
-export function createCurrentCustomerTypeResolvers(deps: ResolverDeps) {
+export function createCurrentCustomerTypeResolvers(deps: ResolverDeps): { CurrentCustomer: Required<Pick<CurrentCustomerResolvers, 'customer'>> } {
   return {
     CurrentCustomer: {
-      customer: {
-        resolve(parent: CurrentCustomerPayload, _args: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) {
-          const shopper = upstreamShopper(deps, ctx, parent.shopper);
-          return shopper ? delegateCustomer(deps, ctx, shopper, info) : null;
-        },
+      customer(parent, _args, ctx, info) {
+        const shopper = upstreamShopper(deps, ctx, parent.shopper);
+        return shopper ? (delegateCustomer(deps, ctx, shopper, info) as Promise<ResolversTypes['Customer']>) : null;
       },
     },
   };

@@ -9,6 +9,7 @@ import {
   type RestPriceItem,
   type RestPricingAmount,
 } from '../remote/pricing';
+import type { ProductResolvers, QueryResolvers } from '../generated/resolver-types';
 import type { ResolverDeps } from './deps';
 
 interface PricingAmount {
@@ -38,13 +39,15 @@ export interface ProductPricing {
   bulkPricing: Array<{ minimum: number; maximum: number; discountAmount: number; discountType: string; taxDiscountAmount: PricingAmount[] }>;
 }
 
-interface PricingInput {
-  items: Array<{ productId: number; variantId?: number | null; options?: Array<{ optionId: number; valueId: number }> | null }>;
-  currencyCode?: string | null;
-  channelId?: number | null;
-  countryCode?: string | null;
-  customerGroupId?: number | null;
+/** What `Product.pricing` needs from a storefront `Product` (its stitching selection set). */
+export interface ProductParent {
+  entityId?: number;
 }
+
+export type PricingResolvers = {
+  Query: Required<Pick<QueryResolvers, 'pricing'>>;
+  Product: { pricing: Required<ProductResolvers>['pricing'] & { selectionSet: string } };
+};
 
 const amount = (value: RestPricingAmount | null | undefined): PricingAmount | null =>
   value
@@ -84,7 +87,7 @@ function currencyOf(value: string | null | undefined, fallback: string): string 
   return value.toUpperCase();
 }
 
-export function createPricingResolvers(deps: ResolverDeps) {
+export function createPricingResolvers(deps: ResolverDeps): PricingResolvers {
   const clientDeps = { rest: deps.rest, sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
 
   /** One loader per request and currency: all `Product.pricing` fields of a request share one REST call. */
@@ -118,7 +121,7 @@ export function createPricingResolvers(deps: ResolverDeps) {
 
   return {
     Query: {
-      async pricing(_root: unknown, { input }: { input: PricingInput }, ctx: GatewayContext): Promise<ProductPricing[]> {
+      async pricing(_root, { input }, ctx) {
         const currencyCode = currencyOf(input.currencyCode, deps.config.currencyCode);
         if (input.countryCode != null && !/^[A-Za-z]{2}$/.test(input.countryCode)) {
           throw gatewayError('BAD_USER_INPUT', 'countryCode must be a 2-letter ISO 3166-1 code');
@@ -153,7 +156,7 @@ export function createPricingResolvers(deps: ResolverDeps) {
     Product: {
       pricing: {
         selectionSet: '{ entityId }',
-        resolve(product: { entityId?: number }, args: { currencyCode?: string | null }, ctx: GatewayContext) {
+        resolve(product, args, ctx) {
           if (typeof product.entityId !== 'number') return null;
           return productLoader(ctx, currencyOf(args.currencyCode, deps.config.currencyCode)).load(product.entityId);
         },

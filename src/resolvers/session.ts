@@ -1,4 +1,5 @@
-import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import { GraphQLError } from 'graphql';
+import type { LoginResultResolvers, MutationResolvers, ResolversTypes } from '../generated/resolver-types';
 import type { GatewayContext } from '../context';
 import { clearedSessionCookie } from '../auth/session-cookie';
 import type { Shopper } from '../auth/session-token';
@@ -25,6 +26,17 @@ export interface LoginPayload {
   cart: null;
   customerAccessToken: null;
 }
+
+/** What `logout` resolves to: the gateway unassigns no cart. */
+export interface LogoutPayload {
+  result: string;
+  cartUnassignResult: { cart: null; errors: [] };
+}
+
+export type SessionResolvers = {
+  Mutation: Required<Pick<MutationResolvers, 'login' | 'logout'>>;
+  LoginResult: Required<Pick<LoginResultResolvers, 'customer' | 'customerAccessToken'>>;
+};
 
 /** Same message as the storefront's own `login` gives for wrong credentials, so clients see one behaviour in both modes. */
 const INVALID_CREDENTIALS = 'Invalid credentials';
@@ -81,10 +93,10 @@ export function catExpiry(expiresAt: string): number {
   return Number.isFinite(expiresMs) ? Math.floor(expiresMs / 1000) : Number.MAX_SAFE_INTEGER;
 }
 
-export function createSessionResolvers(deps: ResolverDeps) {
+export function createSessionResolvers(deps: ResolverDeps): SessionResolvers {
   return {
     Mutation: {
-      async login(_root: unknown, args: LoginArgs, ctx: GatewayContext): Promise<LoginPayload> {
+      async login(_root, args, ctx) {
         await deps.loginThrottle.beforeAttempt(ctx.clientIp, args.email);
         let verified: { shopper: Shopper; notAfter?: number };
         try {
@@ -102,7 +114,7 @@ export function createSessionResolvers(deps: ResolverDeps) {
         return { result: 'success', shopper, sessionToken, cart: null, customerAccessToken: null };
       },
 
-      async logout(_root: unknown, _args: unknown, ctx: GatewayContext) {
+      async logout(_root, _args, ctx) {
         if (ctx.session) {
           deps.revocations.revoke(ctx.session.id, ctx.session.expiresAt);
           if (deps.store.authMode === 'customer-access-token' && ctx.shopper?.customerAccessToken) {
@@ -113,17 +125,16 @@ export function createSessionResolvers(deps: ResolverDeps) {
           }
         }
         ctx.responseCookies.push(clearedSessionCookie(deps.cookie));
-        return { result: 'success', cartUnassignResult: { cart: null, errors: [] } };
+        const payload: LogoutPayload = { result: 'success', cartUnassignResult: { cart: null, errors: [] } };
+        return payload;
       },
     },
     LoginResult: {
-      customer: {
-        resolve(parent: Partial<LoginPayload>, _args: unknown, ctx: GatewayContext, info: GraphQLResolveInfo) {
-          return parent.shopper ? delegateCustomer(deps, ctx, parent.shopper, info) : null;
-        },
+      customer(parent, _args, ctx, info) {
+        return parent.shopper ? (delegateCustomer(deps, ctx, parent.shopper, info) as Promise<ResolversTypes['Customer']>) : null;
       },
       // A customer access token never reaches a client (DESIGN.md "GraphQL surface").
-      customerAccessToken: { resolve: () => null },
+      customerAccessToken: () => null,
     },
   };
 }

@@ -4,17 +4,28 @@ import { createCustomerLoginSigner } from '../auth/customer-login-jwt';
 import { relativePathOf, validateRedirectPath } from '../auth/redirect-path';
 import type { Shopper } from '../auth/session-token';
 import { gatewayError } from '../errors';
+import type { MutationResolvers, QueryResolvers } from '../generated/resolver-types';
 import { cartRedirectUrls } from '../remote/carts';
 import { CUSTOMER_LOGIN_WITH_JWT, runStorefront, type CustomerProfile } from '../remote/storefront-operations';
 import { currentCustomerPayload, type CurrentCustomerPayload } from './current-customer';
 import { catExpiry, customerProfile } from './session';
 import { openSession, type ResolverDeps } from './deps';
 
-interface CustomerLoginUrlPayload {
+export interface CustomerLoginUrlPayload {
   url: string;
   redirectTo: string;
   expiresAt: string;
 }
+
+export interface GatewaySessionPayload {
+  sessionToken: string;
+  customer: CurrentCustomerPayload;
+}
+
+export type SsoResolvers = {
+  Mutation: Required<Pick<MutationResolvers, 'customerLoginUrl' | 'checkoutLoginUrl' | 'loginWithCurrentCustomerJwt'>>;
+  Query: Required<Pick<QueryResolvers, 'currentCustomer'>>;
+};
 
 const CART_ID = /^[0-9a-fA-F-]{1,64}$/;
 
@@ -23,7 +34,7 @@ function requireShopper(ctx: GatewayContext): Shopper {
   return ctx.shopper;
 }
 
-export function createSsoResolvers(deps: ResolverDeps) {
+export function createSsoResolvers(deps: ResolverDeps): SsoResolvers {
   const { store } = deps;
   const sign = createCustomerLoginSigner({ clientId: store.clientId, clientSecret: store.clientSecret, storeHash: store.storeHash, now: deps.now });
   const verifyCurrentCustomer = createCurrentCustomerVerifier({
@@ -64,7 +75,7 @@ export function createSsoResolvers(deps: ResolverDeps) {
 
   return {
     Mutation: {
-      async customerLoginUrl(_root: unknown, args: { redirectTo?: string | null; channelId?: number | null }, ctx: GatewayContext) {
+      async customerLoginUrl(_root, args, ctx) {
         const shopper = requireShopper(ctx);
         const redirectTo = validateRedirectPath(args.redirectTo);
         const channelId = args.channelId ?? store.channelId;
@@ -72,22 +83,23 @@ export function createSsoResolvers(deps: ResolverDeps) {
         return loginUrl(ctx, shopper, redirectTo, channelId);
       },
 
-      async checkoutLoginUrl(_root: unknown, args: { cartEntityId: string }, ctx: GatewayContext) {
+      async checkoutLoginUrl(_root, args, ctx) {
         const shopper = requireShopper(ctx);
         if (!CART_ID.test(args.cartEntityId)) throw gatewayError('BAD_USER_INPUT', 'cartEntityId must be a cart id (UUID)');
         const urls = await cartRedirectUrls(deps.rest, args.cartEntityId, ctx);
         return loginUrl(ctx, shopper, validateRedirectPath(relativePathOf(urls.embeddedCheckoutUrl)), store.channelId);
       },
 
-      async loginWithCurrentCustomerJwt(_root: unknown, args: { currentCustomerJwt: string }, ctx: GatewayContext) {
+      async loginWithCurrentCustomerJwt(_root, args, ctx) {
         const verified = await verifyCurrentCustomer(args.currentCustomerJwt);
         const { shopper, notAfter } = await upstreamSession(ctx, { ...verified });
         const sessionToken = await openSession(deps, ctx, shopper, notAfter);
-        return { sessionToken, customer: currentCustomerPayload(shopper, 'CURRENT_CUSTOMER_JWT') };
+        const payload: GatewaySessionPayload = { sessionToken, customer: currentCustomerPayload(shopper, 'CURRENT_CUSTOMER_JWT') };
+        return payload;
       },
     },
     Query: {
-      async currentCustomer(_root: unknown, args: { currentCustomerJwt?: string | null }, ctx: GatewayContext): Promise<CurrentCustomerPayload | null> {
+      async currentCustomer(_root, args, ctx) {
         if (args.currentCustomerJwt !== undefined && args.currentCustomerJwt !== null) {
           return currentCustomerPayload(await verifyCurrentCustomer(args.currentCustomerJwt), 'CURRENT_CUSTOMER_JWT');
         }

@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import { parseConfig, type AuthMode, type GatewayConfig, type StoreConfig } from '../../src/config';
 import { createGateway, type Gateway } from '../../src/gateway';
 import { createLogger } from '../../src/logger';
@@ -149,4 +151,14 @@ export async function loginAs(graphqlUrl: string, account: { email: string; pass
   );
   if (!response.body.data?.login) throw new Error(`login failed: ${JSON.stringify(response.body.errors)}`);
   return { cookie: sessionCookieOf(response), token: response.body.data.login.sessionToken, response };
+}
+
+/** Runs a typed document (test/generated/operations.ts): variables and result are checked by TypeScript. */
+export function execute<TResult, TVariables extends Record<string, unknown>>(
+  url: string,
+  document: TypedDocumentNode<TResult, TVariables>,
+  variables: TVariables,
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<TResult>> {
+  return gql<TResult>(url, print(document), variables, headers);
 }
