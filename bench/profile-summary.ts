@@ -177,4 +177,8 @@ function main(): void {
   );
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+  // `| head` closes the pipe early: not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => process.exit(err.code === 'EPIPE' ? 0 : 1));
+  main();
+}

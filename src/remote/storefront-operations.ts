@@ -30,6 +30,12 @@ export interface CustomerProfile {
   customerGroupId: number;
 }
 
+/** What the storefront's `login` and `loginWithCustomerLoginJwt` give the gateway. */
+export interface UpstreamLoginResult {
+  customer: CustomerProfile | null;
+  customerAccessToken: { value: string; expiresAt: string } | null;
+}
+
 /** Upstream GraphQL errors keep their message and `extensions.code` (storefront clients match on them). */
 function upstreamError(error: { message: string; extensions?: Record<string, unknown> }): GraphQLError {
   if (error instanceof GraphQLError) return error;

@@ -10,6 +10,7 @@ import {
   CUSTOMER_PROFILE,
   runStorefront,
   type CustomerProfile,
+  type UpstreamLoginResult,
 } from '../remote/storefront-operations';
 import { delegateCustomer, openSession, type ResolverDeps } from './deps';
 
@@ -64,12 +65,20 @@ async function verifyWithCustomerAccessToken(
   args: LoginArgs,
   ctx: GatewayContext,
 ): Promise<{ shopper: Shopper; notAfter: number }> {
-  const { login } = await runStorefront<{
-    login: { customer: CustomerProfile | null; customerAccessToken: { value: string; expiresAt: string } | null };
-  }>(deps.executor, CUSTOMER_LOGIN, { ...ctx, shopper: null }, { email: args.email, password: args.password });
-  if (!login.customer || !login.customerAccessToken) {
-    throw new GraphQLError(INVALID_CREDENTIALS, { extensions: { code: 'UNAUTHENTICATED' } });
-  }
+  const { login } = await runStorefront<{ login: UpstreamLoginResult }>(
+    deps.executor,
+    CUSTOMER_LOGIN,
+    { ...ctx, shopper: null },
+    { email: args.email, password: args.password },
+  );
+  const session = shopperWithAccessToken(login);
+  if (!session) throw new GraphQLError(INVALID_CREDENTIALS, { extensions: { code: 'UNAUTHENTICATED' } });
+  return session;
+}
+
+/** The shopper an upstream login identified, carrying its customer access token; null when it identified none. */
+export function shopperWithAccessToken(login: UpstreamLoginResult): { shopper: Shopper; notAfter: number } | null {
+  if (!login.customer || !login.customerAccessToken) return null;
   return {
     shopper: {
       customerId: login.customer.entityId,
@@ -88,7 +97,7 @@ function countsAsFailedLogin(error: unknown): boolean {
 }
 
 /** The gateway session must not outlive the upstream token it carries. */
-export function catExpiry(expiresAt: string): number {
+function catExpiry(expiresAt: string): number {
   const expiresMs = Date.parse(expiresAt);
   return Number.isFinite(expiresMs) ? Math.floor(expiresMs / 1000) : Number.MAX_SAFE_INTEGER;
 }

@@ -6,9 +6,9 @@ import type { Shopper } from '../auth/session-token';
 import { gatewayError } from '../errors';
 import type { MutationResolvers, QueryResolvers } from '../generated/resolver-types';
 import { cartRedirectUrls } from '../remote/carts';
-import { CUSTOMER_LOGIN_WITH_JWT, runStorefront, type CustomerProfile } from '../remote/storefront-operations';
+import { CUSTOMER_LOGIN_WITH_JWT, runStorefront, type UpstreamLoginResult } from '../remote/storefront-operations';
 import { currentCustomerPayload, type CurrentCustomerPayload } from './current-customer';
-import { catExpiry, customerProfile } from './session';
+import { customerProfile, shopperWithAccessToken } from './session';
 import { openSession, type ResolverDeps } from './deps';
 
 export interface CustomerLoginUrlPayload {
@@ -58,19 +58,15 @@ export function createSsoResolvers(deps: ResolverDeps): SsoResolvers {
   async function upstreamSession(ctx: GatewayContext, verified: Shopper): Promise<{ shopper: Shopper; notAfter?: number }> {
     if (store.authMode === 'impersonation') return { shopper: await customerProfile(deps, ctx, verified) };
     const signed = await sign({ customerId: verified.customerId, channelId: store.channelId, redirectTo: '/' });
-    const { loginWithCustomerLoginJwt: login } = await runStorefront<{
-      loginWithCustomerLoginJwt: { customer: CustomerProfile | null; customerAccessToken: { value: string; expiresAt: string } | null };
-    }>(deps.executor, CUSTOMER_LOGIN_WITH_JWT, { ...ctx, shopper: null }, { jwt: signed.jwt });
-    if (!login.customer || !login.customerAccessToken) throw gatewayError('UPSTREAM_ERROR', 'Storefront API did not open a customer session');
-    return {
-      shopper: {
-        customerId: login.customer.entityId,
-        email: login.customer.email,
-        customerGroupId: login.customer.customerGroupId,
-        customerAccessToken: login.customerAccessToken.value,
-      },
-      notAfter: catExpiry(login.customerAccessToken.expiresAt),
-    };
+    const { loginWithCustomerLoginJwt } = await runStorefront<{ loginWithCustomerLoginJwt: UpstreamLoginResult }>(
+      deps.executor,
+      CUSTOMER_LOGIN_WITH_JWT,
+      { ...ctx, shopper: null },
+      { jwt: signed.jwt },
+    );
+    const session = shopperWithAccessToken(loginWithCustomerLoginJwt);
+    if (!session) throw gatewayError('UPSTREAM_ERROR', 'Storefront API did not open a customer session');
+    return session;
   }
 
   return {
