@@ -5,7 +5,7 @@ import { stitchSchemas } from '@graphql-tools/stitch';
 import { FilterRootFields } from '@graphql-tools/wrap';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { parse, printSchema, type GraphQLSchema } from 'graphql';
+import { OperationTypeNode, parse, printSchema, type GraphQLSchema } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config';
@@ -19,8 +19,11 @@ import { createLogger } from './logger';
 import { createMetrics } from './plugins/metrics';
 import { operationLimitPlugins } from './plugins/operation-limits';
 import { requestLogPlugin, type RequestRecord } from './plugins/request-log';
+import { gatewayFieldCoordinates, storefrontPassthroughPlugin } from './plugins/storefront-passthrough';
 import { createRestClient } from './remote/rest-client';
-import { createStorefrontExecutor, loadStorefrontSchema, type StorefrontSubschema } from './remote/storefront';
+import { createCircuitBreaker } from './remote/resilient-executor';
+import { createStorefrontExecutor, loadStorefrontSchema, storefrontResilience, type StorefrontSubschema } from './remote/storefront';
+import { createDirectStorefrontExecutor } from './remote/storefront-direct';
 import type { FetchFn } from './remote/upstream-fetch';
 import { createResolvers } from './resolvers';
 import type { ResolverDeps } from './resolvers/deps';
@@ -82,14 +85,12 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   const metrics = createMetrics({ defaultMetrics: deps.defaultMetrics ?? false });
   const { store } = config;
 
-  const storefrontExecutor = createStorefrontExecutor({
-    store,
-    fetch: fetchFn,
-    timeoutMs: config.upstreamTimeoutMs,
-    retries: config.upstreamRetries,
-    observe: metrics.observeUpstream,
-  });
-  const { executor } = storefrontExecutor;
+  // Both storefront paths (stitched and pass-through) share retries and one circuit breaker.
+  const breaker = createCircuitBreaker({ failureThreshold: 5, openMs: 2000, now });
+  const resilient = storefrontResilience({ retries: config.upstreamRetries, breaker });
+  const executor = resilient(createStorefrontExecutor({ store, fetch: fetchFn, timeoutMs: config.upstreamTimeoutMs, observe: metrics.observeUpstream }));
+  const direct = createDirectStorefrontExecutor({ store, timeoutMs: config.upstreamTimeoutMs, observe: metrics.observeUpstream, now });
+  const directExecutor = resilient(direct.executor);
   const rest = createRestClient({
     apiUrl: store.apiUrl,
     storeHash: store.storeHash,
@@ -126,8 +127,11 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       now,
       log: (event, fields) => logger.info(fields, event),
     };
-    return stitchSchemas({ subschemas: [storefront], typeDefs, resolvers: createResolvers(resolverDeps, remoteSchema) });
+    const resolvers = createResolvers(resolverDeps, remoteSchema);
+    gatewayFields = gatewayFieldCoordinates(typeDefs, resolvers, parse);
+    return stitchSchemas({ subschemas: [storefront], typeDefs, resolvers });
   }
+  let gatewayFields = new Set<string>();
 
   let remoteSdl: string;
   let schema: GraphQLSchema;
@@ -202,11 +206,12 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       // Cookie-authenticated requests must not be "simple" requests a foreign page can send without preflight.
       useCSRFPrevention({ requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight', 'graphql-preflight'] }),
       ...operationLimitPlugins(config.limits),
+      storefrontPassthroughPlugin({ executor: directExecutor, gatewayFields: () => gatewayFields }) as Plugin,
       setCookies,
       useReadinessCheck({
         endpoint: '/ready',
         check: async () => {
-          const result = (await executor({ document: READY_PROBE, context: undefined })) as { data?: unknown };
+          const result = (await directExecutor({ document: READY_PROBE, context: undefined, operationType: OperationTypeNode.QUERY })) as { data?: unknown };
           return Boolean(result.data);
         },
       }),
@@ -221,7 +226,10 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     },
     config,
     reloadSchema,
-    close: () => clearInterval(refreshTimer),
+    close: () => {
+      clearInterval(refreshTimer);
+      void direct.close();
+    },
   };
 }
 

@@ -3,16 +3,38 @@ import { isAsyncIterable } from '@graphql-tools/utils';
 import { GraphQLError } from 'graphql';
 import { gatewayError } from '../errors';
 
+/**
+ * Counts consecutive transport failures of one upstream. While open, requests fail at once instead of
+ * waiting on a dead upstream; after `openMs` one request is let through as a probe. Shared by every
+ * executor that reaches the same upstream.
+ */
+export interface CircuitBreaker {
+  isOpen(): boolean;
+  succeeded(): void;
+  failed(): void;
+}
+
+export function createCircuitBreaker(options: { failureThreshold: number; openMs: number; now: () => number }): CircuitBreaker {
+  let consecutiveFailures = 0;
+  let openUntil = 0;
+  return {
+    isOpen: () => options.now() < openUntil,
+    succeeded: () => {
+      consecutiveFailures = 0;
+    },
+    failed: () => {
+      consecutiveFailures += 1;
+      if (consecutiveFailures >= options.failureThreshold) openUntil = options.now() + options.openMs;
+    },
+  };
+}
+
 export interface ResilienceOptions {
   /** Extra attempts for queries after a transport failure; mutations are never retried (not idempotent). */
   retries: number;
   /** First retry delay; doubles per attempt. */
   backoffMs: number;
-  /** Consecutive transport failures that open the circuit. */
-  failureThreshold: number;
-  /** While open, requests fail at once instead of waiting on a dead upstream; then one probe is let through. */
-  openMs: number;
-  now: () => number;
+  breaker: CircuitBreaker;
   sleep: (ms: number) => Promise<void>;
 }
 
@@ -27,14 +49,8 @@ function asResult(error: unknown): ExecutionResult {
   return { errors: [gatewayError('UPSTREAM_ERROR', 'Storefront API request failed')] };
 }
 
-/**
- * Wraps the storefront executor with bounded retries (queries only, exponential backoff) and a
- * circuit breaker, so a dead upstream answers fast and the gateway recovers by itself when it returns.
- */
-export function withResilience(executor: Executor, options: ResilienceOptions) {
-  let consecutiveFailures = 0;
-  let openUntil = 0;
-
+/** Bounded retries (queries only, exponential backoff) behind a circuit breaker: fast failure, automatic recovery. */
+export function withResilience(executor: Executor, options: ResilienceOptions): Executor {
   async function once(request: ExecutionRequest): Promise<ExecutionResult> {
     try {
       const result = await executor(request);
@@ -45,8 +61,8 @@ export function withResilience(executor: Executor, options: ResilienceOptions) {
     }
   }
 
-  const resilient: Executor = async (request) => {
-    if (options.now() < openUntil) {
+  return async (request) => {
+    if (options.breaker.isOpen()) {
       return { errors: [gatewayError('UPSTREAM_ERROR', 'Storefront API is unavailable; retrying shortly')] };
     }
     const attempts = request.operationType === 'query' ? options.retries + 1 : 1;
@@ -55,17 +71,11 @@ export function withResilience(executor: Executor, options: ResilienceOptions) {
       if (attempt > 0) await options.sleep(options.backoffMs * 2 ** (attempt - 1));
       result = await once(request);
       if (!transportFailure(result)) {
-        consecutiveFailures = 0;
+        options.breaker.succeeded();
         return result;
       }
     }
-    consecutiveFailures += 1;
-    if (consecutiveFailures >= options.failureThreshold) openUntil = options.now() + options.openMs;
+    options.breaker.failed();
     return result;
-  };
-  return {
-    executor: resilient,
-    /** False while the circuit is open (feeds /ready). */
-    isClosed: () => options.now() >= openUntil,
   };
 }

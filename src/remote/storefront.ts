@@ -7,7 +7,7 @@ import { buildClientSchema, buildSchema, type GraphQLSchema, type IntrospectionQ
 import type { StoreConfig } from '../config';
 import type { GatewayContext } from '../context';
 import { gatewayError } from '../errors';
-import { withResilience } from './resilient-executor';
+import { withResilience, type CircuitBreaker } from './resilient-executor';
 import { retryAfterMs } from './rest-client';
 import { storefrontHeaders } from './storefront-headers';
 import { createUpstreamFetch, type FetchFn, type UpstreamCaller, type UpstreamObserver } from './upstream-fetch';
@@ -16,17 +16,16 @@ export interface StorefrontExecutorDeps {
   store: StoreConfig;
   fetch: FetchFn;
   timeoutMs: number;
-  retries: number;
   observe?: UpstreamObserver;
   now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 function isCaller(value: unknown): value is UpstreamCaller {
   return typeof value === 'object' && value !== null && 'upstreamCalls' in value && 'correlationId' in value;
 }
 
-export function createStorefrontExecutor(deps: StorefrontExecutorDeps): { executor: Executor; isAvailable: () => boolean } {
+/** The stitching path's executor: @graphql-tools/executor-http (batched by stitching), with gateway error codes. */
+export function createStorefrontExecutor(deps: StorefrontExecutorDeps): Executor {
   const now = deps.now ?? Date.now;
   const upstreamFetch = createUpstreamFetch({ fetch: deps.fetch, timeoutMs: deps.timeoutMs, upstream: 'storefront', observe: deps.observe, now });
   // HTTP-level failures become gateway errors here, so no upstream error page text reaches a client.
@@ -39,22 +38,24 @@ export function createStorefrontExecutor(deps: StorefrontExecutorDeps): { execut
     if (response.status >= 500) throw gatewayError('UPSTREAM_ERROR', `Storefront API answered ${response.status}`);
     return response;
   };
-  const http = buildHTTPExecutor({
+  return buildHTTPExecutor({
     endpoint: deps.store.storefrontUrl,
     fetch: storefrontFetch,
     headers: (request) => storefrontHeaders(deps.store, request?.context as GatewayContext | undefined),
     // Identical requests of different shoppers carry different headers; deduplication buys nothing here.
     deduplicateInflightRequests: false,
   }) as Executor;
-  const resilient = withResilience(http, {
-    retries: deps.retries,
-    backoffMs: 100,
-    failureThreshold: 5,
-    openMs: 2000,
-    now,
-    sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-  });
-  return { executor: resilient.executor, isAvailable: resilient.isClosed };
+}
+
+/** Retries and the circuit breaker, shared by every executor that reaches the storefront. */
+export function storefrontResilience(options: { retries: number; breaker: CircuitBreaker; sleep?: (ms: number) => Promise<void> }) {
+  return (executor: Executor): Executor =>
+    withResilience(executor, {
+      retries: options.retries,
+      backoffMs: 100,
+      breaker: options.breaker,
+      sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    });
 }
 
 /** The Storefront schema: from `BC_SCHEMA_FILE` (SDL or introspection JSON) or introspected from the upstream. */

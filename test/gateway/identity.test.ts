@@ -1,29 +1,31 @@
 import { EncryptJWT } from 'jose';
 import { hkdfSync } from 'node:crypto';
-import { gql, loginAs, startGateway, startStack, WHOLESALE, type GatewayServer, type Stack } from '../helpers/stack';
-import type { FetchFn } from '../../src/remote/upstream-fetch';
+import { startSandbox } from '../../src/sandbox';
+import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
+import { gql, loginAs, startGateway, WHOLESALE, type GatewayServer, type Stack } from '../helpers/stack';
 
 const PRICES = `{ site { products(first: 10) { edges { node { entityId prices { price { value } } } } } } customer { entityId } }`;
 
-/** Records the headers of every request the gateway sends upstream (the requests still go over HTTP). */
-function recordingFetch(): { fetch: FetchFn; sent: Headers[] } {
-  const sent: Headers[] = [];
-  return {
-    sent,
-    fetch: (input, init) => {
-      sent.push(new Headers(init?.headers));
-      return fetch(input, init);
-    },
-  };
-}
-
 describe('identity rules over HTTP', () => {
   let stack: Stack;
+  let proxy: FaultProxy;
   let offsetMs = 0;
   const clockNow = () => Date.now() + offsetMs;
-  const recorder = recordingFetch();
+  /** Headers of the storefront requests the gateway sent, recorded by a real proxy in front of the sandbox. */
+  const sent = () => proxy.requests.filter((r) => r.path === '/graphql').map((r) => new Headers(r.headers as Record<string, string>));
   beforeAll(async () => {
-    stack = await startStack({ now: clockNow, fetch: recorder.fetch });
+    const sandbox = await startSandbox({ port: 0 });
+    proxy = await startFaultProxy(sandbox.url);
+    const gateway = await startGateway(sandbox, { now: clockNow, store: { storefrontUrl: `${proxy.url}/graphql` } });
+    stack = {
+      sandbox,
+      gateway,
+      close: async () => {
+        await gateway.close();
+        await proxy.close();
+        await sandbox.close();
+      },
+    };
   });
   afterAll(() => stack.close());
   afterEach(() => {
@@ -35,35 +37,38 @@ describe('identity rules over HTTP', () => {
     const me = await gql<{ customer: { entityId: number } }>(stack.gateway.graphqlUrl, PRICES, {}, { cookie });
     const wholesaleId = me.body.data!.customer.entityId;
 
-    const guest = await gql(stack.gateway.graphqlUrl, PRICES);
-    recorder.sent.length = 0;
-    const spoofed = await gql(stack.gateway.graphqlUrl, PRICES, {}, {
-      'x-bc-customer-id': String(wholesaleId),
-      'x-bc-customer-access-token': 'a'.repeat(64) + '_9999999999',
-      cookie: 'SHOP_TOKEN=stolen; other=1',
-    });
-    expect(spoofed.status).toBe(200);
-    expect(spoofed.body).toEqual(guest.body);
-    expect((spoofed.body.data as { customer: unknown }).customer).toBeNull();
-    expect(recorder.sent.length).toBeGreaterThan(0);
-    for (const headers of recorder.sent) {
-      expect(headers.get('x-bc-customer-id')).toBeNull();
-      expect(headers.get('x-bc-customer-access-token')).toBeNull();
-      expect(headers.get('cookie')).toBeNull();
+    // Both upstream paths: forwarded unchanged (storefront fields only) and stitched (with a gateway field).
+    for (const query of [PRICES, PRICES.replace('customer { entityId }', 'customer { entityId } currentCustomer { entityId }')]) {
+      const guest = await gql(stack.gateway.graphqlUrl, query);
+      proxy.requests.length = 0;
+      const spoofed = await gql(stack.gateway.graphqlUrl, query, {}, {
+        'x-bc-customer-id': String(wholesaleId),
+        'x-bc-customer-access-token': 'a'.repeat(64) + '_9999999999',
+        cookie: 'SHOP_TOKEN=stolen; other=1',
+      });
+      expect(spoofed.status).toBe(200);
+      expect(spoofed.body).toEqual(guest.body);
+      expect((spoofed.body.data as { customer: unknown }).customer).toBeNull();
+      expect(sent().length).toBeGreaterThan(0);
+      for (const headers of sent()) {
+        expect(headers.get('x-bc-customer-id')).toBeNull();
+        expect(headers.get('x-bc-customer-access-token')).toBeNull();
+        expect(headers.get('cookie')).toBeNull();
+      }
     }
   });
 
   it('never forwards the inbound Authorization header: upstream sees the server token and the verified shopper', async () => {
     const { token } = await loginAs(stack.gateway.graphqlUrl, WHOLESALE);
-    recorder.sent.length = 0;
+    proxy.requests.length = 0;
     const response = await gql<{ customer: { entityId: number } }>(stack.gateway.graphqlUrl, PRICES, {}, {
       authorization: `Bearer ${token}`,
       'x-bc-customer-id': '999999',
     });
     expect(response.body.errors).toBeUndefined();
-    const upstream = recorder.sent.filter((h) => h.get('x-bc-customer-id') !== null);
+    const upstream = sent().filter((h) => h.get('x-bc-customer-id') !== null);
     expect(upstream.length).toBeGreaterThan(0);
-    for (const headers of recorder.sent) {
+    for (const headers of sent()) {
       expect(headers.get('authorization')).not.toContain(token);
       expect(headers.get('x-bc-customer-id')).not.toBe('999999');
     }
@@ -71,13 +76,13 @@ describe('identity rules over HTTP', () => {
   });
 
   it('forwards a correlation id (generated when absent) and Accept-Language', async () => {
-    recorder.sent.length = 0;
+    proxy.requests.length = 0;
     await gql(stack.gateway.graphqlUrl, `{ customer { entityId } }`, {}, { 'x-correlation-id': 'corr-123', 'accept-language': 'de-DE' });
-    expect(recorder.sent[0].get('x-correlation-id')).toBe('corr-123');
-    expect(recorder.sent[0].get('accept-language')).toBe('de-DE');
-    recorder.sent.length = 0;
+    expect(sent()[0].get('x-correlation-id')).toBe('corr-123');
+    expect(sent()[0].get('accept-language')).toBe('de-DE');
+    proxy.requests.length = 0;
     await gql(stack.gateway.graphqlUrl, `{ customer { entityId } }`);
-    expect(recorder.sent[0].get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(sent()[0].get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it.each([
@@ -144,6 +149,36 @@ describe('identity rules over HTTP', () => {
     const { store } = stack.gateway.gateway.config;
     for (const secret of [token, WHOLESALE.pass, store.clientSecret, store.accessToken, store.storefrontToken]) {
       expect(logs).not.toContain(secret);
+    }
+  });
+});
+
+describe('the two upstream paths', () => {
+  it('forwards a storefront-only operation unchanged in one request, and plans operations with gateway fields', async () => {
+    const sandbox = await startSandbox({ port: 0 });
+    const proxy = await startFaultProxy(sandbox.url);
+    const gateway = await startGateway(sandbox, { store: { storefrontUrl: `${proxy.url}/graphql` } });
+    try {
+      proxy.requests.length = 0; // start-up introspection
+      const storefrontOnly = `query Catalog($n: Int) { site { products(first: $n) { edges { node { entityId name } } } } customer { entityId } }`;
+      const direct = await gql(gateway.graphqlUrl, storefrontOnly, { n: 2 });
+      expect(direct.body.errors).toBeUndefined();
+      const forwarded = proxy.requests.filter((r) => r.path === '/graphql').map((r) => JSON.parse(r.body) as { query: string; variables: unknown });
+      expect(forwarded).toHaveLength(1);
+      expect(forwarded[0].variables).toEqual({ n: 2 });
+      expect(forwarded[0].query).toContain('query Catalog($n: Int)');
+
+      proxy.requests.length = 0;
+      const mixed = await gql(gateway.graphqlUrl, `{ site { products(first: 2) { edges { node { entityId pricing { price { asEntered } } } } } } }`);
+      expect(mixed.body.errors).toBeUndefined();
+      const planned = proxy.requests.filter((r) => r.path === '/graphql').map((r) => JSON.parse(r.body) as { query: string });
+      expect(planned).toHaveLength(1);
+      expect(planned[0].query).not.toContain('pricing');
+      expect(planned[0].query).toContain('entityId');
+    } finally {
+      await gateway.close();
+      await proxy.close();
+      await sandbox.close();
     }
   });
 });

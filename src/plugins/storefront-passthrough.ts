@@ -1,0 +1,98 @@
+import type { ExecutionResult, Executor } from '@graphql-tools/utils';
+import {
+  getOperationAST,
+  Kind,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type ExecutionArgs,
+  type GraphQLSchema,
+} from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { GatewayContext } from '../context';
+
+const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
+
+/**
+ * `Type.field` coordinates the gateway answers itself: every field of its own SDL plus every field with a
+ * gateway resolver (including guards on storefront types, such as blanked customer access tokens).
+ */
+export function gatewayFieldCoordinates(typeDefs: string[], resolverMaps: Array<Record<string, unknown>>, parse: (sdl: string) => DocumentNode): Set<string> {
+  const coordinates = new Set<string>();
+  for (const sdl of typeDefs) {
+    for (const definition of parse(sdl).definitions) {
+      if (
+        (definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.OBJECT_TYPE_EXTENSION) &&
+        definition.fields
+      ) {
+        for (const field of definition.fields) coordinates.add(`${definition.name.value}.${field.name.value}`);
+      }
+    }
+  }
+  for (const map of resolverMaps) {
+    for (const [typeName, fields] of Object.entries(map)) {
+      if (typeof fields === 'object' && fields !== null) for (const fieldName of Object.keys(fields)) coordinates.add(`${typeName}.${fieldName}`);
+    }
+  }
+  return coordinates;
+}
+
+/** True when an operation selects only storefront fields (no gateway field, no introspection) anywhere. */
+export function isStorefrontOnly(schema: GraphQLSchema, document: DocumentNode, gatewayFields: Set<string>): boolean {
+  const typeInfo = new TypeInfo(schema);
+  let storefrontOnly = true;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const parent = typeInfo.getParentType();
+        if (INTROSPECTION_FIELDS.has(node.name.value) || (parent && gatewayFields.has(`${parent.name}.${node.name.value}`))) {
+          storefrontOnly = false;
+        }
+      },
+    }),
+  );
+  return storefrontOnly;
+}
+
+/**
+ * The fast path: an operation that touches only Storefront API fields — already parsed and validated
+ * against the served schema by yoga — is forwarded as one upstream request, unchanged, instead of being
+ * planned and re-assembled by the stitching layer. The verdict is computed once per document and schema.
+ * Identity is unaffected: the executor builds upstream headers from the verified context as always.
+ */
+/** `gatewayFields` is read per verdict: it changes with the schema. */
+export function storefrontPassthroughPlugin(deps: { executor: Executor; gatewayFields: () => Set<string> }): Plugin<GatewayContext> {
+  const verdicts = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, boolean>>();
+  const verdict = (schema: GraphQLSchema, document: DocumentNode): boolean => {
+    let bySchema = verdicts.get(schema);
+    if (!bySchema) {
+      bySchema = new WeakMap();
+      verdicts.set(schema, bySchema);
+    }
+    let value = bySchema.get(document);
+    if (value === undefined) {
+      value = isStorefrontOnly(schema, document, deps.gatewayFields());
+      bySchema.set(document, value);
+    }
+    return value;
+  };
+  return {
+    onExecute({ args, setExecuteFn }) {
+      if (!verdict(args.schema, args.document)) return;
+      const operation = getOperationAST(args.document, args.operationName);
+      if (!operation || operation.operation === 'subscription') return;
+      setExecuteFn(
+        (execution: ExecutionArgs) =>
+          deps.executor({
+            document: execution.document,
+            variables: (execution.variableValues ?? {}) as Record<string, unknown>,
+            operationName: execution.operationName ?? undefined,
+            operationType: operation.operation,
+            context: execution.contextValue as GatewayContext,
+          }) as Promise<ExecutionResult>,
+      );
+    },
+  };
+}
