@@ -49,6 +49,8 @@ export interface GatewayConfig {
   loginLimits: LoginLimits;
   /** Allowed browser origins for CORS; empty = same-origin only. */
   corsOrigins: string[];
+  /** Serve GraphiQL on GET /graphql from a browser. */
+  graphiql: boolean;
   /** Retries of idempotent upstream queries after a transport failure (never mutations). */
   upstreamRetries: number;
   /** Re-introspect the storefront schema this often; 0 = never. */
@@ -226,6 +228,7 @@ export function parseConfig(env: Env): StartupConfig {
       maxFailuresPerEmail: int('GATEWAY_LOGIN_MAX_FAILURES_PER_EMAIL', 5, 1, 100_000),
     },
     corsOrigins: corsOrigins(str('GATEWAY_CORS_ORIGINS'), problems),
+    graphiql: bool('GATEWAY_GRAPHIQL', true),
     upstreamRetries: int('UPSTREAM_RETRIES', 2, 0, 5),
     schemaRefreshSeconds: int('GATEWAY_SCHEMA_REFRESH_SECONDS', 300, 0, 86_400),
     shutdownTimeoutMs: int('GATEWAY_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 300_000),

@@ -15,8 +15,8 @@ export interface GatewayContext {
   trustedServer: boolean;
   /** `Set-Cookie` values to add to the response (login/logout). */
   responseCookies: string[];
-  /** Upstream calls made for this request (for the request log). */
-  upstreamCalls: number;
+  /** Upstream calls made for this request (for the request log); an object so copies of the context share it. */
+  tally: { upstreamCalls: number };
   /** Per-request memo for lazily created loaders; nothing in it outlives the request. */
   loaders: Map<string, unknown>;
 }
@@ -25,6 +25,8 @@ export interface ContextDeps {
   sessionTokens: SessionTokens;
   revocations: SessionRevocations;
   cookieName: string;
+  /** The Set-Cookie value that deletes the session cookie. */
+  clearedCookie: string;
   trustProxy: boolean;
   serverKey?: string;
 }
@@ -48,15 +50,16 @@ export function clientIpOf(request: Request, socketAddress: string | undefined, 
   return ip.startsWith('::ffff:') ? ip.slice('::ffff:'.length) : ip;
 }
 
-function sessionCredential(request: Request, cookieName: string): string | undefined {
+function sessionCredential(request: Request, cookieName: string): { token: string; fromCookie: boolean } | undefined {
   const authorization = request.headers.get('authorization');
   if (authorization !== null) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     // A malformed Authorization header is an authentication failure, not a guest request.
     if (!match) throw gatewayError('UNAUTHENTICATED', 'Authorization header must be "Bearer <sessionToken>"', {}, { httpStatus: true });
-    return match[1];
+    return { token: match[1], fromCookie: false };
   }
-  return readCookie(request.headers.get('cookie'), cookieName);
+  const cookie = readCookie(request.headers.get('cookie'), cookieName);
+  return cookie === undefined ? undefined : { token: cookie, fromCookie: true };
 }
 
 function constantTimeEqual(a: string, b: string): boolean {
@@ -66,19 +69,22 @@ function constantTimeEqual(a: string, b: string): boolean {
 }
 
 export function createContextFactory(deps: ContextDeps) {
-  return async (request: Request, socketAddress: string | undefined): Promise<GatewayContext> => {
+  return async (request: Request, socketAddress: string | undefined, responseCookies: string[]): Promise<GatewayContext> => {
     const credential = sessionCredential(request, deps.cookieName);
     let session: Session | null = null;
     if (credential !== undefined) {
+      // A browser cannot delete an HttpOnly cookie itself: refusing it also deletes it, so the next request is a guest's.
+      const refuse = (message: string) => {
+        if (credential.fromCookie && !responseCookies.includes(deps.clearedCookie)) responseCookies.push(deps.clearedCookie);
+        return gatewayError('UNAUTHENTICATED', message, {}, { httpStatus: true });
+      };
       try {
-        session = await deps.sessionTokens.verify(credential);
+        session = await deps.sessionTokens.verify(credential.token);
       } catch (error) {
         const expired = error instanceof SessionTokenError && error.reason === 'expired';
-        throw gatewayError('UNAUTHENTICATED', expired ? 'Session expired; log in again' : 'Invalid session', {}, { httpStatus: true });
+        throw refuse(expired ? 'Session expired; log in again' : 'Invalid session');
       }
-      if (deps.revocations.isRevoked(session.id)) {
-        throw gatewayError('UNAUTHENTICATED', 'Session has ended; log in again', {}, { httpStatus: true });
-      }
+      if (deps.revocations.isRevoked(session.id)) throw refuse('Session has ended; log in again');
     }
     const correlationHeader = request.headers.get('x-correlation-id');
     const language = request.headers.get('accept-language');
@@ -90,8 +96,8 @@ export function createContextFactory(deps: ContextDeps) {
       correlationId: correlationHeader && CORRELATION_ID.test(correlationHeader) ? correlationHeader : randomUUID(),
       acceptLanguage: language && ACCEPT_LANGUAGE.test(language) ? language : undefined,
       trustedServer: deps.serverKey !== undefined && serverKey !== null && constantTimeEqual(serverKey, deps.serverKey),
-      responseCookies: [],
-      upstreamCalls: 0,
+      responseCookies,
+      tally: { upstreamCalls: 0 },
       loaders: new Map(),
     };
   };

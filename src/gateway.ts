@@ -3,19 +3,20 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { join, resolve } from 'node:path';
 import { stitchSchemas } from '@graphql-tools/stitch';
 import { FilterRootFields } from '@graphql-tools/wrap';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { OperationTypeNode, parse, printSchema, type GraphQLSchema } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config';
 import { createContextFactory, type GatewayContext } from './context';
-import { maskError } from './error-masking';
+import { maskError, validationErrorCodesPlugin } from './error-masking';
+import { clearedSessionCookie } from './auth/session-cookie';
 import { createLoginThrottle, createMemoryCounterStore, type CounterStore } from './auth/login-throttle';
 import { createSessionRevocations, createSessionTokens, deriveSessionKey } from './auth/session-token';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql-examples';
 import { withBodyLimit } from './http/body-limit';
-import { createLogger } from './logger';
+import { createLogger, yogaLogging } from './logger';
+import { csrfPreventionPlugin } from './plugins/csrf';
 import { createMetrics } from './plugins/metrics';
 import { operationLimitPlugins } from './plugins/operation-limits';
 import { requestLogPlugin, type RequestRecord } from './plugins/request-log';
@@ -166,6 +167,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     sessionTokens,
     revocations,
     cookieName: config.session.cookieName,
+    clearedCookie: clearedSessionCookie(cookie),
     trustProxy: config.trustProxy,
     serverKey: config.serverKey,
   });
@@ -179,32 +181,32 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
 
   const yoga = createYoga<ServerContext, GatewayContext>({
     schema: () => schema,
-    context: async ({ request, req }) => {
-      const context = await buildContext(request, req?.socket?.remoteAddress);
-      responseCookies.set(request, context.responseCookies);
-      return context;
+    context: ({ request, req }) => {
+      // One list per HTTP request: the operations of a batch share it, so every Set-Cookie reaches the response.
+      let cookies = responseCookies.get(request);
+      if (!cookies) responseCookies.set(request, (cookies = []));
+      return buildContext(request, req?.socket?.remoteAddress, cookies);
     },
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
-    graphiql: { title: 'Storefront gateway', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
+    graphiql: config.graphiql ? { title: 'Storefront gateway', defaultQuery: GRAPHIQL_DEFAULT_QUERY } : false,
     // GraphiQL's code is inlined in the page: no CDN, so it works offline and under a strict CSP.
     renderGraphiQL,
     maskedErrors: { maskError },
     batching: { limit: config.limits.maxBatch },
+    // The body limit is enforced on Content-Length before yoga reads anything (http/body-limit.ts);
+    // yoga's own streaming limit would add a transform stream to every request.
+    maxRequestBodySize: false,
     // Cross-origin browsers only from the configured origins; credentials (the session cookie) only to them.
     cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins, credentials: true } : false,
-    logging: {
-      debug: (...args: unknown[]) => logger.debug({ args }, 'yoga'),
-      info: (...args: unknown[]) => logger.info({ args }, 'yoga'),
-      warn: (...args: unknown[]) => logger.warn({ args }, 'yoga'),
-      error: (...args: unknown[]) => logger.error({ args }, 'yoga'),
-    },
+    logging: yogaLogging(logger),
     plugins: [
       metrics.plugin('/metrics'),
       requestLogPlugin({ logger, metrics, now, records, graphqlEndpoint: '/graphql' }) as Plugin,
       // Cookie-authenticated requests must not be "simple" requests a foreign page can send without preflight.
-      useCSRFPrevention({ requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight', 'graphql-preflight'] }),
+      csrfPreventionPlugin(),
+      validationErrorCodesPlugin(),
       ...operationLimitPlugins(config.limits),
       storefrontPassthroughPlugin({ executor: directExecutor, gatewayFields: () => gatewayFields }) as Plugin,
       setCookies,

@@ -1,7 +1,8 @@
 /** Operations GraphiQL opens with: a tour of the gateway that works against the sandbox as is. */
-export const GRAPHIQL_DEFAULT_QUERY = /* GraphQL */ `# Storefront gateway — BigCommerce Storefront API plus the gateway's own fields.
-# Run "Products" as a guest, then "Login" (sandbox account below), then "Products" again:
-# the wholesale shopper sees their customer group's prices. The session is an HttpOnly cookie.
+export const GRAPHIQL_DEFAULT_QUERY = /* GraphQL */ `# Storefront gateway: the BigCommerce Storefront API plus the gateway's own fields.
+# 1. Run "Products" as a guest. 2. Run "Login" (sandbox account). 3. Run "Products" again:
+# the wholesale shopper sees their customer group's prices, in \`prices\` (Storefront API) and
+# \`pricing\` (REST Pricing API). The session is an HttpOnly cookie; \`sessionToken\` is for non-browser clients.
 
 query Products {
   site {
@@ -11,18 +12,25 @@ query Products {
           entityId
           name
           prices { price { value currencyCode } salePrice { value } }
+          pricing { calculatedPrice { taxInclusive } priceRange { minimum { taxInclusive } maximum { taxInclusive } } }
         }
       }
     }
   }
-  customer { entityId email customerGroupId }
+  currentCustomer { entityId email customerGroupId source }
 }
 
 mutation Login {
   login(email: "wholesale@example.com", password: "Wholesale1!") {
     result
+    sessionToken
     customer { entityId email customerGroupId }
   }
+}
+
+# A one-time link that signs the shopper into the BigCommerce-hosted account pages (needs a session).
+mutation CustomerLoginUrl {
+  customerLoginUrl(redirectTo: "/account.php") { url redirectTo expiresAt }
 }
 
 mutation Logout {

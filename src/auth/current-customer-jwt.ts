@@ -10,6 +10,8 @@ export interface VerifiedCurrentCustomer {
   customerId: number;
   email: string;
   customerGroupId: number;
+  /** The token's `exp`, unix seconds. */
+  expiresAt: number;
 }
 
 export type CurrentCustomerFailure =
@@ -18,9 +20,10 @@ export type CurrentCustomerFailure =
   | 'SIGNATURE_INVALID'
   | 'EXPIRED'
   | 'NOT_YET_VALID'
-  | 'CLAIM_INVALID';
+  | 'CLAIM_INVALID'
+  | 'ALREADY_USED';
 
-function rejected(reason: CurrentCustomerFailure, detail: string) {
+export function rejected(reason: CurrentCustomerFailure, detail: string) {
   return gatewayError('UNAUTHENTICATED', `Current Customer JWT rejected: ${detail}`, { reason });
 }
 
@@ -74,6 +77,6 @@ export function createCurrentCustomerVerifier(deps: { clientId: string; clientSe
     if (!customer || typeof customer.id !== 'number' || typeof customer.email !== 'string' || !Number.isInteger(groupId)) {
       throw rejected('CLAIM_INVALID', 'claim "customer" is invalid');
     }
-    return { customerId: customer.id, email: customer.email, customerGroupId: groupId };
+    return { customerId: customer.id, email: customer.email, customerGroupId: groupId, expiresAt: Number(payload.exp) };
   };
 }

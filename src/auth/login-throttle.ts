@@ -50,8 +50,10 @@ export function createMemoryCounterStore(now: () => number): CounterStore {
 }
 
 /**
- * Credential-stuffing protection for `login`: attempts per client IP and failures per email, each in a
- * window. Checked before any upstream call; each aliased `login` in one document counts on its own.
+ * Credential-stuffing protection for `login`: attempts per client IP, and unsuccessful attempts per email,
+ * each in a window. Every attempt is counted against the email *before* the upstream call and the count is
+ * cleared by a success — so concurrent or batched guesses cannot slip past the limit while earlier ones
+ * are still in flight. Each aliased `login` in one document counts on its own.
  */
 export function createLoginThrottle(deps: { store: CounterStore; limits: LoginLimits; now: () => number }) {
   const windowMs = deps.limits.windowSeconds * 1000;
@@ -64,9 +66,8 @@ export function createLoginThrottle(deps: { store: CounterStore; limits: LoginLi
       if (failures && failures.count >= deps.limits.maxFailuresPerEmail) throw limited(failures.resetAt);
       const attempts = await deps.store.increment(`login:ip:${ip}`, windowMs);
       if (attempts.count > deps.limits.maxAttemptsPerIp) throw limited(attempts.resetAt);
-    },
-    async failed(email: string): Promise<void> {
-      await deps.store.increment(emailKey(email), windowMs);
+      const pending = await deps.store.increment(emailKey(email), windowMs);
+      if (pending.count > deps.limits.maxFailuresPerEmail) throw limited(pending.resetAt);
     },
     async succeeded(email: string): Promise<void> {
       await deps.store.reset(emailKey(email));

@@ -1,7 +1,9 @@
-import { getNamedType, GraphQLObjectType, type GraphQLOutputType } from 'graphql';
+import { getNamedType, GraphQLObjectType, Kind, type DocumentNode, type GraphQLOutputType, type GraphQLSchema } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { Plugin } from 'graphql-yoga';
 import { gatewayError } from '../errors';
+
+const MAX_SCORES_PER_DOCUMENT = 256;
 
 /** BigCommerce returns 10 items when a connection's `first` is omitted (FACTS.md §1.5). */
 const DEFAULT_PAGE_SIZE = 10;
@@ -27,15 +29,27 @@ export const storefrontComplexity: ComplexityEstimator = ({ args, childComplexit
  * execution (not as a cached validation rule) because page sizes often come from variables.
  */
 export function complexityLimitPlugin(maxCost: number): Plugin {
+  // Scores are memoised per schema and document (and per variables for documents that declare any):
+  // the same operation sent again costs one lookup.
+  const scores = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, number>>>();
+  const score = (schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName?: string): number => {
+    let bySchema = scores.get(schema);
+    if (!bySchema) scores.set(schema, (bySchema = new WeakMap()));
+    let byVariables = bySchema.get(document);
+    if (!byVariables) bySchema.set(document, (byVariables = new Map()));
+    const hasVariables = document.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && (d.variableDefinitions?.length ?? 0) > 0);
+    const key = `${operationName ?? ''}|${hasVariables ? JSON.stringify(variables) : ''}`;
+    let value = byVariables.get(key);
+    if (value === undefined) {
+      value = getComplexity({ schema, query: document, variables, operationName, estimators: [storefrontComplexity] });
+      if (byVariables.size >= MAX_SCORES_PER_DOCUMENT) byVariables.clear();
+      byVariables.set(key, value);
+    }
+    return value;
+  };
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const complexity = getComplexity({
-        schema: args.schema,
-        query: args.document,
-        variables: (args.variableValues ?? {}) as Record<string, unknown>,
-        operationName: args.operationName ?? undefined,
-        estimators: [storefrontComplexity],
-      });
+      const complexity = score(args.schema, args.document, (args.variableValues ?? {}) as Record<string, unknown>, args.operationName ?? undefined);
       if (complexity > maxCost) {
         setResultAndStopExecution({
           errors: [

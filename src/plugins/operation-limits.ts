@@ -31,7 +31,8 @@ export function operationLimitPlugins(limits: OperationLimits): Plugin[] {
       propagateOnRejection: false,
       onReject: reportWithCode('MAX_DEPTH'),
     }) as Plugin,
-    maxAliasesPlugin({ n: limits.maxAliases, propagateOnRejection: false, onReject: reportWithCode('MAX_ALIASES') }) as Plugin,
+    // __typename aliases count too (armor lets them through by default): they still cost a response.
+    maxAliasesPlugin({ n: limits.maxAliases, allowList: [], propagateOnRejection: false, onReject: reportWithCode('MAX_ALIASES') }) as Plugin,
     complexityLimitPlugin(limits.maxCost),
   ];
   if (!limits.fieldSuggestions) plugins.push(blockFieldSuggestionsPlugin() as Plugin);

@@ -61,7 +61,7 @@ export function requestLogPlugin(deps: {
           operationName: record.operationName,
           status: response.status,
           durationMs,
-          upstreamCalls: record.context?.upstreamCalls ?? 0,
+          upstreamCalls: record.context?.tally.upstreamCalls ?? 0,
           customerId: record.context?.shopper?.customerId,
           errorCodes: record.errorCodes.length ? record.errorCodes : undefined,
         },

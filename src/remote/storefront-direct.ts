@@ -61,7 +61,7 @@ export function createDirectStorefrontExecutor(deps: {
     headers['content-type'] = 'application/json';
     const body = JSON.stringify({ query: printCached(request.document), variables: request.variables ?? {}, operationName: request.operationName });
     const started = now();
-    if (context) context.upstreamCalls += 1;
+    if (context?.tally) context.tally.upstreamCalls += 1;
     let response;
     try {
       response = await undiciRequest(url, { method: 'POST', headers, body, dispatcher: agent });

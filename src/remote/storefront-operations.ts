@@ -63,3 +63,10 @@ export const CUSTOMER_LOGIN_WITH_JWT = parse(/* GraphQL */ `
     }
   }
 `);
+
+/** The storefront answers a cart only to its owner (or a guest cart to anyone holding its id). */
+export const SHOPPER_CART = parse(/* GraphQL */ `
+  query GatewayShopperCart($entityId: String!) {
+    site { cart(entityId: $entityId) { entityId } }
+  }
+`);

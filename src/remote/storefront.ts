@@ -21,7 +21,7 @@ export interface StorefrontExecutorDeps {
 }
 
 function isCaller(value: unknown): value is UpstreamCaller {
-  return typeof value === 'object' && value !== null && 'upstreamCalls' in value && 'correlationId' in value;
+  return typeof value === 'object' && value !== null && 'tally' in value && 'correlationId' in value;
 }
 
 /** The stitching path's executor: @graphql-tools/executor-http (batched by stitching), with gateway error codes. */

@@ -11,7 +11,7 @@ export type UpstreamObserver = (upstream: UpstreamName, outcome: UpstreamOutcome
 /** Who is calling upstream: correlation id to forward, and a per-request call counter for the request log. */
 export interface UpstreamCaller {
   correlationId: string;
-  upstreamCalls: number;
+  tally: { upstreamCalls: number };
 }
 
 const LABELS: Record<UpstreamName, string> = { storefront: 'Storefront API', rest: 'BigCommerce REST API' };
@@ -38,7 +38,7 @@ export function createUpstreamFetch(deps: {
     const timeout = AbortSignal.timeout(deps.timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     const started = now();
-    if (caller) caller.upstreamCalls += 1;
+    if (caller) caller.tally.upstreamCalls += 1;
     try {
       const response = await deps.fetch(input, { ...init, signal });
       deps.observe?.(deps.upstream, outcomeOf(response.status), now() - started);

@@ -39,7 +39,11 @@ export type SessionResolvers = {
   LoginResult: Required<Pick<LoginResultResolvers, 'customer' | 'customerAccessToken'>>;
 };
 
-/** Same message as the storefront's own `login` gives for wrong credentials, so clients see one behaviour in both modes. */
+/**
+ * The message the storefront's own `login` gives for wrong credentials. In customer-access-token mode the
+ * storefront's error passes through unchanged (message and its code); in impersonation mode the gateway
+ * answers with the same message and UNAUTHENTICATED.
+ */
 const INVALID_CREDENTIALS = 'Invalid credentials';
 
 /** The profile the session keeps, read from the storefront as that customer. */
@@ -90,12 +94,6 @@ export function shopperWithAccessToken(login: UpstreamLoginResult): { shopper: S
   };
 }
 
-/** Wrong credentials count against the email; an upstream outage or a rate limit does not. */
-function countsAsFailedLogin(error: unknown): boolean {
-  const code = error instanceof GraphQLError ? error.extensions?.code : undefined;
-  return !['UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT', 'RATE_LIMITED'].includes(String(code));
-}
-
 /** The gateway session must not outlive the upstream token it carries. */
 function catExpiry(expiresAt: string): number {
   const expiresMs = Date.parse(expiresAt);
@@ -107,16 +105,10 @@ export function createSessionResolvers(deps: ResolverDeps): SessionResolvers {
     Mutation: {
       async login(_root, args, ctx) {
         await deps.loginThrottle.beforeAttempt(ctx.clientIp, args.email);
-        let verified: { shopper: Shopper; notAfter?: number };
-        try {
-          verified =
-            deps.store.authMode === 'impersonation'
-              ? { shopper: await verifyWithImpersonation(deps, args, ctx) }
-              : await verifyWithCustomerAccessToken(deps, args, ctx);
-        } catch (error) {
-          if (countsAsFailedLogin(error)) await deps.loginThrottle.failed(args.email);
-          throw error;
-        }
+        const verified =
+          deps.store.authMode === 'impersonation'
+            ? { shopper: await verifyWithImpersonation(deps, args, ctx), notAfter: undefined }
+            : await verifyWithCustomerAccessToken(deps, args, ctx);
         await deps.loginThrottle.succeeded(args.email);
         const { shopper, notAfter } = verified;
         const sessionToken = await openSession(deps, ctx, shopper, notAfter);

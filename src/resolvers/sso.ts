@@ -1,12 +1,13 @@
 import type { GatewayContext } from '../context';
-import { createCurrentCustomerVerifier } from '../auth/current-customer-jwt';
+import { createCurrentCustomerVerifier, rejected } from '../auth/current-customer-jwt';
+import { createReplayGuard } from '../auth/replay-guard';
 import { createCustomerLoginSigner } from '../auth/customer-login-jwt';
 import { relativePathOf, validateRedirectPath } from '../auth/redirect-path';
 import type { Shopper } from '../auth/session-token';
 import { gatewayError } from '../errors';
 import type { MutationResolvers, QueryResolvers } from '../generated/resolver-types';
 import { cartRedirectUrls } from '../remote/carts';
-import { CUSTOMER_LOGIN_WITH_JWT, runStorefront, type UpstreamLoginResult } from '../remote/storefront-operations';
+import { CUSTOMER_LOGIN_WITH_JWT, runStorefront, SHOPPER_CART, type UpstreamLoginResult } from '../remote/storefront-operations';
 import { currentCustomerPayload, type CurrentCustomerPayload } from './current-customer';
 import { customerProfile, shopperWithAccessToken } from './session';
 import { openSession, type ResolverDeps } from './deps';
@@ -43,6 +44,8 @@ export function createSsoResolvers(deps: ResolverDeps): SsoResolvers {
     storeHash: store.storeHash,
     now: deps.now,
   });
+
+  const spentJwts = createReplayGuard(deps.now);
 
   async function loginUrl(ctx: GatewayContext, shopper: Shopper, redirectTo: string, channelId: number): Promise<CustomerLoginUrlPayload> {
     const signed = await sign({ customerId: shopper.customerId, channelId, redirectTo, requestIp: ctx.clientIp || undefined });
@@ -82,13 +85,20 @@ export function createSsoResolvers(deps: ResolverDeps): SsoResolvers {
       async checkoutLoginUrl(_root, args, ctx) {
         const shopper = requireShopper(ctx);
         if (!CART_ID.test(args.cartEntityId)) throw gatewayError('BAD_USER_INPUT', 'cartEntityId must be a cart id (UUID)');
+        // REST would hand out checkout URLs for any cart: ask the storefront, as the shopper, whether it is theirs.
+        const { site } = await runStorefront<{ site: { cart: { entityId: string } | null } }>(deps.executor, SHOPPER_CART, ctx, {
+          entityId: args.cartEntityId,
+        });
+        if (!site.cart) throw gatewayError('NOT_FOUND', 'Cart not found');
         const urls = await cartRedirectUrls(deps.rest, args.cartEntityId, ctx);
         return loginUrl(ctx, shopper, validateRedirectPath(relativePathOf(urls.embeddedCheckoutUrl)), store.channelId);
       },
 
       async loginWithCurrentCustomerJwt(_root, args, ctx) {
-        const verified = await verifyCurrentCustomer(args.currentCustomerJwt);
-        const { shopper, notAfter } = await upstreamSession(ctx, { ...verified });
+        const { expiresAt, ...verified } = await verifyCurrentCustomer(args.currentCustomerJwt);
+        // A session is opened once per token: a leaked token cannot mint more.
+        if (!spentJwts.claim(args.currentCustomerJwt, expiresAt)) throw rejected('ALREADY_USED', 'token was already used to open a session');
+        const { shopper, notAfter } = await upstreamSession(ctx, verified);
         const sessionToken = await openSession(deps, ctx, shopper, notAfter);
         const payload: GatewaySessionPayload = { sessionToken, customer: currentCustomerPayload(shopper, 'CURRENT_CUSTOMER_JWT') };
         return payload;
@@ -97,7 +107,8 @@ export function createSsoResolvers(deps: ResolverDeps): SsoResolvers {
     Query: {
       async currentCustomer(_root, args, ctx) {
         if (args.currentCustomerJwt !== undefined && args.currentCustomerJwt !== null) {
-          return currentCustomerPayload(await verifyCurrentCustomer(args.currentCustomerJwt), 'CURRENT_CUSTOMER_JWT');
+          const { expiresAt: _expiresAt, ...verified } = await verifyCurrentCustomer(args.currentCustomerJwt);
+          return currentCustomerPayload(verified, 'CURRENT_CUSTOMER_JWT');
         }
         return ctx.shopper ? currentCustomerPayload(ctx.shopper, 'SESSION') : null;
       },

@@ -174,6 +174,7 @@ describe('query shape limits (refused before any upstream call)', () => {
   it.each<[string, () => string, string]>([
     ['a depth-20 query', () => nest(8), 'MAX_DEPTH'],
     ['an alias bomb', () => `{ ${Array.from({ length: 100 }, (_, i) => `a${i}: site { settings { storeName } }`).join(' ')} }`, 'MAX_ALIASES'],
+    ['a __typename alias bomb', () => `{ ${Array.from({ length: 100 }, (_, i) => `t${i}: __typename`).join(' ')} }`, 'MAX_ALIASES'],
     ['a wide, costly query', () => `{ site { products(first: 50) { edges { node { name variants(first: 50) { edges { node { entityId sku } } } } } } } }`, 'MAX_COMPLEXITY'],
   ])('refuses %s', async (_name, build, reason) => {
     const response = await gql(gateway.graphqlUrl, build(), {}, { 'x-forwarded-for': freshIp() });
@@ -192,13 +193,13 @@ describe('query shape limits (refused before any upstream call)', () => {
 
   it('refuses a token bomb at parse time', async () => {
     const response = await gql(gateway.graphqlUrl, `{ ${'__typename '.repeat(6000)} }`);
-    expect(response.body.errors?.[0].extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect(response.body.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'GRAPHQL_PARSE_FAILED' });
     expect(upstreamGraphql()).toHaveLength(0);
   });
 
   it('hides field suggestions', async () => {
     const response = await gql(gateway.graphqlUrl, `{ site { produts { edges { node { name } } } } }`);
-    expect(response.body.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(response.body.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED' });
     expect(response.body.errors?.[0].message).not.toMatch(/Did you mean/);
   });
 
@@ -227,6 +228,19 @@ describe('request bodies and transport', () => {
     }
   });
 
+  it('never logs the content of a malformed body (it may hold a password)', async () => {
+    const password = 'LeakedInAMalformedBody9!';
+    secretsSeen.add(password);
+    for (const body of [
+      `{'query':'mutation { login(email:"retail@example.com", password:"${password}") { result } }'}`,
+      `{"query":"mutation($p: String!) { login(email: \"retail@example.com\", password: $p) { result } }","variables":{"p":"${password}"},}`,
+    ]) {
+      const response = await fetch(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const json = (await response.json()) as { errors: Array<{ extensions: { code: string } }> };
+      expect(json.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    }
+  });
+
   it.each([
     ['malformed JSON', '{"query": "{ __typename }"', 'application/json'],
     ['a JSON array of garbage', '[1,2,3]', 'application/json'],
@@ -243,8 +257,9 @@ describe('request bodies and transport', () => {
 
   it('refuses simple (non-preflighted) cross-site requests: CSRF', async () => {
     const form = await fetch(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ query: '{ __typename }' }) });
-    const formJson = (await form.json()) as { errors: Array<{ message: string }> };
-    expect(formJson.errors[0].message).toMatch(/CSRF/);
+    expect(form.status).toBe(403);
+    const formJson = (await form.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    expect(formJson.errors[0]).toMatchObject({ message: expect.stringMatching(/CSRF/), extensions: { code: 'FORBIDDEN' } });
     const get = await fetch(`${gateway.graphqlUrl}?query=${encodeURIComponent('{ customer { email } }')}`, { headers: { accept: 'application/json' } });
     expect(((await get.json()) as { errors: Array<{ message: string }> }).errors[0].message).toMatch(/CSRF/);
     const getWithHeader = await fetch(`${gateway.graphqlUrl}?query=${encodeURIComponent('{ __typename }')}`, { headers: { accept: 'application/json', 'x-graphql-csrf': '1' } });
@@ -275,6 +290,33 @@ describe('login abuse', () => {
     const locked = await gql(gateway.graphqlUrl, LOGIN, WHOLESALE, { 'x-forwarded-for': freshIp() });
     expect(locked.body.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
     expect(locked.body.errors?.[0].extensions?.retryAfterMs).toEqual(expect.any(Number));
+  });
+
+  it.each([
+    ['concurrent requests', 'parallel'],
+    ['an HTTP batch', 'batch'],
+  ])('keeps the per-email limit under %s: at most the limit reaches the upstream', async (_name, mode) => {
+    const email = `${mode}-target@example.com`;
+    const attempts = Array.from({ length: 10 }, (_, i) => ({ query: LOGIN, variables: { email, pass: `guess-${i}` } }));
+    if (mode === 'parallel') {
+      await Promise.all(attempts.map((a) => gql(gateway.graphqlUrl, a.query, a.variables, { 'x-forwarded-for': freshIp() })));
+    } else {
+      // Two batches at the batch limit (5 here), sent at once.
+      const responses = await Promise.all(
+        [attempts.slice(0, 5), attempts.slice(5)].map((batch) =>
+          fetch(gateway.graphqlUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-forwarded-for': freshIp() },
+            body: JSON.stringify(batch),
+          }),
+        ),
+      );
+      for (const response of responses) expect(((await response.json()) as unknown[]).length).toBe(5);
+    }
+    const validations = proxy.requests.filter((r) => r.path.endsWith('/v3/customers/validate-credentials'));
+    expect(validations.length).toBeLessThanOrEqual(5);
+    const after = await gql(gateway.graphqlUrl, LOGIN, { email, pass: 'again' }, { 'x-forwarded-for': freshIp() });
+    expect(after.body.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
   });
 
   it('limits attempts per address across emails, counting aliases in one document separately', async () => {

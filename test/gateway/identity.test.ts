@@ -4,6 +4,7 @@ import { startSandbox } from '../../src/sandbox';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
 import { gql, loginAs, startGateway, WHOLESALE, type GatewayServer, type Stack } from '../helpers/stack';
 
+const LOGIN_OP = `mutation Login($email: String!, $pass: String!) { login(email: $email, password: $pass) { result } }`;
 const PRICES = `{ site { products(first: 10) { edges { node { entityId prices { price { value } } } } } } customer { entityId } }`;
 
 describe('identity rules over HTTP', () => {
@@ -99,6 +100,25 @@ describe('identity rules over HTTP', () => {
       expect(response.body.data ?? null).toBeNull();
       expect(response.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     }
+  });
+
+  it('deletes a refused session cookie, so a browser is a guest again on its next request', async () => {
+    const refused = await gql(stack.gateway.graphqlUrl, PRICES, {}, { cookie: 'sfgw_session=forged.token' });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.getSetCookie().find((c) => c.startsWith('sfgw_session='))).toMatch(/Max-Age=0/);
+    const bearer = await gql(stack.gateway.graphqlUrl, PRICES, {}, { authorization: 'Bearer forged.token' });
+    expect(bearer.status).toBe(401);
+    expect(bearer.headers.getSetCookie()).toEqual([]);
+  });
+
+  it('sets and clears the cookie from any operation of an HTTP batch', async () => {
+    const batch = (body: unknown[], headers: Record<string, string> = {}) =>
+      fetch(stack.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const login = await batch([{ query: LOGIN_OP, variables: WHOLESALE }, { query: '{ __typename }' }]);
+    const cookie = login.headers.getSetCookie().find((c) => c.startsWith('sfgw_session=') && !c.includes('Max-Age=0'));
+    expect(cookie).toBeDefined();
+    const logout = await batch([{ query: 'mutation { logout { result } }' }, { query: '{ __typename }' }], { cookie: cookie!.split(';')[0] });
+    expect(logout.headers.getSetCookie().find((c) => c.startsWith('sfgw_session='))).toMatch(/Max-Age=0/);
   });
 
   it('refuses a malformed Authorization header instead of treating the request as a guest', async () => {

@@ -134,6 +134,12 @@ describe('SSO login URLs and currentCustomer over HTTP', () => {
     expect(followed.status).toBe(302);
     expect(followed.headers.get('location')).toBe(redirectTo);
 
+    // Someone else's cart: the storefront does not show it to this shopper, so neither does the gateway.
+    const retail = await loginAs(stack.gateway.graphqlUrl, { email: 'retail@example.com', pass: 'Retail1!' });
+    const foreign = await gql(stack.gateway.graphqlUrl, `mutation Checkout($id: String!) { checkoutLoginUrl(cartEntityId: $id) { url } }`, { id: cartId }, { cookie: retail.cookie });
+    expect(foreign.body.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect(JSON.stringify(foreign.body)).not.toContain('/login/token/');
+
     const unknown = await gql(
       stack.gateway.graphqlUrl,
       `mutation { checkoutLoginUrl(cartEntityId: "00000000-0000-4000-8000-000000000000") { url } }`,
@@ -171,6 +177,13 @@ describe('SSO login URLs and currentCustomer over HTTP', () => {
     expect(opened.body.errors).toBeUndefined();
     expect(opened.body.data!.loginWithCurrentCustomerJwt.customer).toEqual({ entityId: shopper.entityId, source: 'CURRENT_CUSTOMER_JWT' });
     expect(opened.headers.getSetCookie().some((c) => c.startsWith('sfgw_session='))).toBe(true);
+    const replayed = await gql(
+      stack.gateway.graphqlUrl,
+      `mutation Open($jwt: String!) { loginWithCurrentCustomerJwt(currentCustomerJwt: $jwt) { sessionToken } }`,
+      { jwt: currentCustomerJwt },
+    );
+    expect(replayed.body.errors?.[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'ALREADY_USED' });
+    expect(replayed.headers.getSetCookie()).toEqual([]);
     const viaSession = await gql<{ currentCustomer: Record<string, unknown> }>(stack.gateway.graphqlUrl, CURRENT, {}, {
       authorization: `Bearer ${opened.body.data!.loginWithCurrentCustomerJwt.sessionToken}`,
     });
