@@ -42,8 +42,18 @@ export function deriveSessionKey(secret: string | undefined): Uint8Array {
   return new Uint8Array(hkdfSync('sha256', material, 'storefront-gateway', 'session-encryption-v1', 32));
 }
 
+/** Verified sessions remembered by token; decrypting a JWE on every request is the costliest step of a request. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export function createSessionTokens(deps: { key: Uint8Array; now: () => number; ttlSeconds: number }): SessionTokens {
   const nowSeconds = (): number => Math.floor(deps.now() / 1000);
+  // A token decrypts to the same session every time, so a verified one is kept until it expires; expiry is
+  // checked on every use, and revocation is checked by the caller on every request as before.
+  const verified = new Map<string, Session>();
+  const remember = (token: string, session: Session): void => {
+    if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value as string);
+    verified.set(token, session);
+  };
   return {
     async issue(shopper, notAfter) {
       const issuedAt = nowSeconds();
@@ -62,6 +72,12 @@ export function createSessionTokens(deps: { key: Uint8Array; now: () => number; 
       return { token, session: { id, shopper, issuedAt, expiresAt } };
     },
     async verify(token) {
+      const known = verified.get(token);
+      if (known) {
+        if (known.expiresAt + CLOCK_TOLERANCE_SECONDS > nowSeconds()) return known;
+        verified.delete(token);
+        throw new SessionTokenError('expired');
+      }
       try {
         const { payload } = await jwtDecrypt(token, deps.key, {
           issuer: ISSUER,
@@ -78,7 +94,9 @@ export function createSessionTokens(deps: { key: Uint8Array; now: () => number; 
         }
         const shopper: Shopper = { customerId: cid, email: em, customerGroupId: grp };
         if (typeof cat === 'string') shopper.customerAccessToken = cat;
-        return { id: jti, shopper, issuedAt: iat ?? 0, expiresAt: exp ?? 0 };
+        const session = { id: jti, shopper, issuedAt: iat ?? 0, expiresAt: exp ?? 0 };
+        remember(token, session);
+        return session;
       } catch (error) {
         if (error instanceof SessionTokenError) throw error;
         // Mapped by jose's error code, never by message text.

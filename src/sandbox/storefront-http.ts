@@ -60,15 +60,30 @@ export interface StorefrontHandlerDeps {
   now: () => number;
 }
 
-async function runOne(deps: StorefrontHandlerDeps, body: GraphQLRequestBody, ctx: StorefrontContext): Promise<ExecutionResult> {
+/** Parsed and validated documents by query text: the same query is parsed and validated once (bounded). */
+const validDocuments = new WeakMap<GraphQLSchema, Map<string, DocumentNode>>();
+
+function documentFor(schema: GraphQLSchema, query: string): DocumentNode | ExecutionResult {
+  let cache = validDocuments.get(schema);
+  if (!cache) validDocuments.set(schema, (cache = new Map()));
+  const known = cache.get(query);
+  if (known) return known;
   let document: DocumentNode;
   try {
-    document = parse(body.query);
+    document = parse(query);
   } catch (err) {
     return { errors: [err instanceof GraphQLError ? err : new GraphQLError('Invalid query')] };
   }
-  const validationErrors = validate(deps.schema, document);
+  const validationErrors = validate(schema, document);
   if (validationErrors.length > 0) return { errors: validationErrors };
+  if (cache.size >= 1000) cache.clear();
+  cache.set(query, document);
+  return document;
+}
+
+async function runOne(deps: StorefrontHandlerDeps, body: GraphQLRequestBody, ctx: StorefrontContext): Promise<ExecutionResult> {
+  const document = documentFor(deps.schema, body.query);
+  if (!('kind' in document)) return document;
   return execute({
     schema: deps.schema,
     document,

@@ -76,6 +76,15 @@ export async function createStorefrontTokenService(opts: {
 }): Promise<StorefrontTokenService> {
   const { privateKey, publicKey } = await generateKeyPair('ES256');
   const key: KeyLike = publicKey;
+  // An ES256 signature check costs more than the rest of a request; a token's signature never changes, so
+  // tokens whose signature verified are remembered (bounded). Expiry and revocation are still checked every time.
+  const signatureVerified = new Set<string>();
+  const verifySignature = async (token: string): Promise<void> => {
+    if (signatureVerified.has(token)) return;
+    await compactVerify(token, key, { algorithms: ['ES256'] });
+    if (signatureVerified.size >= 1000) signatureVerified.clear();
+    signatureVerified.add(token);
+  };
 
   return {
     async issue(kind, input) {
@@ -115,7 +124,7 @@ export async function createStorefrontTokenService(opts: {
       }
       if (!isClaims(payload)) throw new StorefrontAuthError(AUTH_MESSAGES.unknownFormat);
       try {
-        await compactVerify(token, key, { algorithms: ['ES256'] });
+        await verifySignature(token);
       } catch {
         throw new StorefrontAuthError(AUTH_MESSAGES.badSignature);
       }
