@@ -82,9 +82,11 @@ export function createDirectStorefrontExecutor(deps: {
       }
       throw gatewayError('UPSTREAM_ERROR', `Storefront API answered ${statusCode}`);
     }
-    let json: { data?: Record<string, unknown> | null; errors?: UpstreamError[] };
+    let text: string;
+    let json: { data?: Record<string, unknown> | null; errors?: UpstreamError[]; extensions?: unknown };
     try {
-      json = (await response.body.json()) as typeof json;
+      text = await response.body.text();
+      json = JSON.parse(text) as typeof json;
     } catch (error) {
       if (error instanceof undiciErrors.BodyTimeoutError) {
         deps.observe?.('storefront', 'timeout', now() - started);
@@ -94,6 +96,11 @@ export function createDirectStorefrontExecutor(deps: {
       throw gatewayError('UPSTREAM_ERROR', 'Storefront API returned a malformed response');
     }
     deps.observe?.('storefront', 'ok', now() - started);
+    if (json.errors === undefined && json.extensions === undefined && json.data) {
+      // Nothing to mask or drop: yoga sends the upstream's own bytes instead of serialising the same data again.
+      const passthrough: ExecutionResult & { stringify: () => string } = { data: json.data, stringify: () => text };
+      return passthrough;
+    }
     const result: ExecutionResult = { data: json.data ?? null };
     if (Array.isArray(json.errors) && json.errors.length > 0) result.errors = json.errors.map(toGraphQLError);
     return result;
