@@ -106,8 +106,11 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   const cookie = { name: config.session.cookieName, secure: config.session.cookieSecure };
   const typeDefs = gatewayTypeDefs();
 
-  /** Stitches a storefront schema with the gateway's own fields; called at start and on each schema change. */
-  function compose(remoteSchema: GraphQLSchema): GraphQLSchema {
+  /**
+   * Stitches a storefront schema with the gateway's own fields; called at start and on each schema change.
+   * Also returns the coordinates the gateway answers itself, which decide the fast path.
+   */
+  function compose(remoteSchema: GraphQLSchema): { schema: GraphQLSchema; gatewayFields: Set<string> } {
     const storefront: StorefrontSubschema = {
       schema: remoteSchema,
       executor,
@@ -129,18 +132,15 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       log: (event, fields) => logger.info(fields, event),
     };
     const resolvers = createResolvers(resolverDeps, remoteSchema);
-    gatewayFields = gatewayFieldCoordinates(typeDefs, resolvers, parse);
-    return stitchSchemas({ subschemas: [storefront], typeDefs, resolvers });
+    return {
+      schema: stitchSchemas({ subschemas: [storefront], typeDefs, resolvers }),
+      gatewayFields: gatewayFieldCoordinates(typeDefs, resolvers, parse),
+    };
   }
-  let gatewayFields = new Set<string>();
 
-  let remoteSdl: string;
-  let schema: GraphQLSchema;
-  {
-    const remoteSchema = deps.storefrontSchema ?? (await loadStorefrontSchema({ executor, schemaFile: config.schemaFile }));
-    remoteSdl = printSchema(remoteSchema);
-    schema = compose(remoteSchema);
-  }
+  const initialSchema = deps.storefrontSchema ?? (await loadStorefrontSchema({ executor, schemaFile: config.schemaFile }));
+  let remoteSdl = printSchema(initialSchema);
+  let { schema, gatewayFields } = compose(initialSchema);
 
   async function reloadSchema(): Promise<boolean> {
     try {
@@ -149,7 +149,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       if (sdl === remoteSdl) return false;
       const composed = compose(remoteSchema);
       remoteSdl = sdl;
-      schema = composed;
+      ({ schema, gatewayFields } = composed);
       logger.info({}, 'storefront schema changed: new schema in service');
       return true;
     } catch (error) {
