@@ -7,6 +7,8 @@ import type { GatewayMetrics } from './metrics';
 
 interface RequestRecord {
   id: string;
+  /** The client's X-Correlation-Id, for requests refused before a context exists (e.g. a bad session). */
+  inboundCorrelationId?: string;
   started: number;
   operationName?: string;
   errorCodes: string[];
@@ -30,7 +32,13 @@ export function requestLogPlugin(deps: {
     onRequest({ request, url }) {
       if (url.pathname !== deps.graphqlEndpoint) return;
       const inbound = request.headers.get('x-request-id');
-      deps.records.set(request, { id: inbound && REQUEST_ID.test(inbound) ? inbound : randomUUID(), started: deps.now(), errorCodes: [] });
+      const correlation = request.headers.get('x-correlation-id');
+      deps.records.set(request, {
+        id: inbound && REQUEST_ID.test(inbound) ? inbound : randomUUID(),
+        inboundCorrelationId: correlation && REQUEST_ID.test(correlation) ? correlation : undefined,
+        started: deps.now(),
+        errorCodes: [],
+      });
     },
     onExecute({ args }) {
       const record = deps.records.get(args.contextValue.request);
@@ -52,12 +60,13 @@ export function requestLogPlugin(deps: {
       if (!record) return;
       const durationMs = deps.now() - record.started;
       response.headers.set('x-request-id', record.id);
-      if (record.context) response.headers.set('x-correlation-id', record.context.correlationId);
+      const correlationId = record.context?.correlationId ?? record.inboundCorrelationId;
+      if (correlationId) response.headers.set('x-correlation-id', correlationId);
       deps.metrics.observeRequest(response.status, durationMs / 1000, record.errorCodes);
       deps.logger.info(
         {
           requestId: record.id,
-          correlationId: record.context?.correlationId,
+          correlationId,
           operationName: record.operationName,
           status: response.status,
           durationMs,
