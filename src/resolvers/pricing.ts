@@ -92,7 +92,9 @@ export function createPricingResolvers(deps: ResolverDeps): PricingResolvers {
 
   /** One loader per request and currency: all `Product.pricing` fields of a request share one REST call. */
   function productLoader(ctx: GatewayContext, currencyCode: string): DataLoader<number, ProductPricing | null> {
-    const key = `pricing:${currencyCode}`;
+    const customerGroupId = ctx.shopper?.customerGroupId;
+    // Keyed by group too: a login earlier in the same request changes the shopper (see resolvers/session.ts).
+    const key = `pricing:${currencyCode}:${customerGroupId ?? 'guest'}`;
     const existing = ctx.loaders.get(key) as DataLoader<number, ProductPricing | null> | undefined;
     if (existing) return existing;
     const loader = new DataLoader<number, ProductPricing | null>(
@@ -100,7 +102,7 @@ export function createPricingResolvers(deps: ResolverDeps): PricingResolvers {
         const items = await fetchPrices(clientDeps, {
           channelId: deps.store.channelId,
           currencyCode,
-          customerGroupId: ctx.shopper?.customerGroupId,
+          customerGroupId,
           items: productIds.map((id) => ({ product_id: id })),
           caller: ctx,
         });

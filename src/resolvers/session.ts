@@ -112,6 +112,8 @@ export function createSessionResolvers(deps: ResolverDeps): SessionResolvers {
         await deps.loginThrottle.succeeded(args.email);
         const { shopper, notAfter } = verified;
         const sessionToken = await openSession(deps, ctx, shopper, notAfter);
+        // The rest of this request (the login result's fields, later mutations) is answered for the new shopper.
+        ctx.shopper = shopper;
         return { result: 'success', shopper, sessionToken, cart: null, customerAccessToken: null };
       },
 
@@ -126,6 +128,7 @@ export function createSessionResolvers(deps: ResolverDeps): SessionResolvers {
           }
         }
         ctx.responseCookies.push(clearedSessionCookie(deps.cookie));
+        ctx.shopper = null;
         const payload: LogoutPayload = { result: 'success', cartUnassignResult: { cart: null, errors: [] } };
         return payload;
       },

@@ -100,6 +100,7 @@ export function createSsoResolvers(deps: ResolverDeps): SsoResolvers {
         if (!spentJwts.claim(args.currentCustomerJwt, expiresAt)) throw rejected('ALREADY_USED', 'token was already used to open a session');
         const { shopper, notAfter } = await upstreamSession(ctx, verified);
         const sessionToken = await openSession(deps, ctx, shopper, notAfter);
+        ctx.shopper = shopper;
         const payload: GatewaySessionPayload = { sessionToken, customer: currentCustomerPayload(shopper, 'CURRENT_CUSTOMER_JWT') };
         return payload;
       },

@@ -51,6 +51,22 @@ describe.each<AuthMode>(['impersonation', 'customer-access-token'])('sessions ov
     }
   });
 
+  it('answers the rest of a login request for the new shopper: a cart created after login is theirs', async () => {
+    const response = await gql<{ login: { sessionToken: string }; cart: { createCart: { cart: { entityId: string } } } }>(
+      stack.gateway.graphqlUrl,
+      `mutation { login(email: "${WHOLESALE.email}", password: "${WHOLESALE.pass}") { sessionToken } cart { createCart(input: { lineItems: [{ quantity: 1, productEntityId: 100 }] }) { cart { entityId } } } }`,
+    );
+    expect(response.body.errors).toBeUndefined();
+    const cartId = response.body.data!.cart.createCart.cart.entityId;
+    const CART = `query Cart($id: String) { site { cart(entityId: $id) { entityId } } }`;
+    const asGuest = await gql<{ site: { cart: unknown } }>(stack.gateway.graphqlUrl, CART, { id: cartId });
+    expect(asGuest.body.data!.site.cart).toBeNull();
+    const asOwner = await gql<{ site: { cart: { entityId: string } } }>(stack.gateway.graphqlUrl, CART, { id: cartId }, {
+      authorization: `Bearer ${response.body.data!.login.sessionToken}`,
+    });
+    expect(asOwner.body.data!.site.cart).toEqual({ entityId: cartId });
+  });
+
   it('never returns a customer access token and delegates login.customer as the new shopper', async () => {
     const response = await gql<{ login: { customer: { email: string }; customerAccessToken: unknown } }>(
       stack.gateway.graphqlUrl,

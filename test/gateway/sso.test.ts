@@ -1,5 +1,5 @@
 import { decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
-import { gql, loginAs, startStack, WHOLESALE, type Stack } from '../helpers/stack';
+import { gql, loginAs, startGateway, startStack, WHOLESALE, type Stack } from '../helpers/stack';
 
 const CLIENT_SECRET = 'sso-test-client-secret-chosen-at-test-time';
 const LOGIN_URL = `mutation Url($redirectTo: String, $channelId: Int) { customerLoginUrl(redirectTo: $redirectTo, channelId: $channelId) { url redirectTo expiresAt } }`;
@@ -57,6 +57,19 @@ describe('SSO login URLs and currentCustomer over HTTP', () => {
     expect(payload.jti).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(redirectTo).toBe('/account.php?action=order_status');
     expect(Date.parse(expiresAt) / 1000).toBe((payload.iat as number) + 30);
+  });
+
+  it('takes request_ip from X-Forwarded-For only when GATEWAY_TRUST_PROXY allows it', async () => {
+    const spoofed = await loginUrl({}, { cookie: auth.cookie, 'x-forwarded-for': '203.0.113.7' });
+    expect(decodeJwt(spoofed.body.data!.customerLoginUrl.url.split('/login/token/')[1]).request_ip).toBe('127.0.0.1');
+    const behindProxy = await startGateway(stack.sandbox, { config: { trustProxy: true } });
+    try {
+      const session = await loginAs(behindProxy.graphqlUrl, WHOLESALE);
+      const response = await gql<UrlData>(behindProxy.graphqlUrl, LOGIN_URL, {}, { cookie: session.cookie, 'x-forwarded-for': '203.0.113.7, 10.0.0.1' });
+      expect(decodeJwt(response.body.data!.customerLoginUrl.url.split('/login/token/')[1]).request_ip).toBe('203.0.113.7');
+    } finally {
+      await behindProxy.close();
+    }
   });
 
   it('never reuses a jti and takes customer_id from the session only', async () => {
