@@ -124,7 +124,10 @@ describe('the compiled entry point (npm start, npm run sandbox)', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: '{ site { settings { storeName } } }' }),
       });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // SIGTERM once the request is in flight: the upstream (behind the delaying proxy) has received it.
+      for (let i = 0; i < 100 && !proxy.requests.some((r) => r.path === '/graphql' && r.body.includes('storeName')); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       proc.child.kill('SIGTERM');
       await new Promise((resolve) => setTimeout(resolve, 200));
       const refused = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' }).then(
