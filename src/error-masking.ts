@@ -11,7 +11,11 @@ const REQUEST_ERROR_CODES: Record<string, ErrorCode> = {
   GRAPHQL_PARSE_FAILED: 'BAD_USER_INPUT',
   GRAPHQL_VALIDATION_FAILED: 'BAD_USER_INPUT',
   PERSISTED_QUERY_NOT_FOUND: 'BAD_USER_INPUT',
+  OPERATION_RESOLUTION_FAILURE: 'BAD_USER_INPUT',
 };
+
+/** graphql-js reports invalid variable values without a code (on either upstream path). */
+const VARIABLE_ERROR = /^Variable "\$[_A-Za-z][_0-9A-Za-z]*" /;
 
 /** Extensions that may reach a client; anything else (HTTP details, upstream internals) is dropped. */
 const PUBLIC_EXTENSIONS = new Set(['code', 'http', 'reason', 'retryAfterMs', 'requiredScopes', 'complexity', 'maxComplexity']);
@@ -27,6 +31,15 @@ function isGraphQLError(error: unknown): error is GraphQLError {
 export function maskError(error: unknown, message: string): Error {
   if (isGraphQLError(error) && (!error.originalError || isGraphQLError(error.originalError))) {
     const entries = Object.entries(error.extensions ?? {});
+    if (error.extensions?.code === undefined && VARIABLE_ERROR.test(error.message)) {
+      return new GraphQLError(error.message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        path: error.path,
+        extensions: { code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED' },
+      });
+    }
     const mapped = typeof error.extensions?.code === 'string' ? REQUEST_ERROR_CODES[error.extensions.code] : undefined;
     // Unchanged errors are returned as they are: yoga logs every error that masking replaced.
     if (!mapped && entries.every(([key]) => PUBLIC_EXTENSIONS.has(key))) return error;

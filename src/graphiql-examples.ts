@@ -1,8 +1,8 @@
 /** Operations GraphiQL opens with: a tour of the gateway that works against the sandbox as is. */
 export const GRAPHIQL_DEFAULT_QUERY = /* GraphQL */ `# Storefront gateway: the BigCommerce Storefront API plus the gateway's own fields.
 # 1. Run "Products" as a guest. 2. Run "Login" (sandbox account). 3. Run "Products" again:
-# the wholesale shopper sees their customer group's prices, in \`prices\` (Storefront API) and
-# \`pricing\` (REST Pricing API). The session is an HttpOnly cookie; \`sessionToken\` is for non-browser clients.
+# the wholesale shopper sees their customer group's prices, in "prices" (Storefront API) and
+# "pricing" (REST Pricing API). The session is an HttpOnly cookie; "sessionToken" is for non-browser clients.
 
 query Products {
   site {

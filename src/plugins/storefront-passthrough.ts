@@ -1,12 +1,14 @@
-import type { ExecutionResult, Executor } from '@graphql-tools/utils';
+import type { Executor } from '@graphql-tools/utils';
 import {
   getOperationAST,
+  getVariableValues,
   Kind,
   TypeInfo,
   visit,
   visitWithTypeInfo,
   type DocumentNode,
   type ExecutionArgs,
+  type ExecutionResult,
   type GraphQLSchema,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
@@ -83,16 +85,27 @@ export function storefrontPassthroughPlugin(deps: { executor: Executor; gatewayF
       if (!verdict(args.schema, args.document)) return;
       const operation = getOperationAST(args.document, args.operationName);
       if (!operation || operation.operation === 'subscription') return;
-      setExecuteFn(
-        (execution: ExecutionArgs) =>
-          deps.executor({
-            document: execution.document,
-            variables: (execution.variableValues ?? {}) as Record<string, unknown>,
-            operationName: execution.operationName ?? undefined,
-            operationType: operation.operation,
-            context: execution.contextValue as GatewayContext,
-          }) as Promise<ExecutionResult>,
-      );
+      setExecuteFn(async (execution: ExecutionArgs): Promise<ExecutionResult> => {
+        // Variables are coerced here, as graphql-js does on the stitched path: the upstream gets the same
+        // values either way, and invalid ones are refused before any upstream call.
+        let variables: Record<string, unknown> = {};
+        if (operation.variableDefinitions?.length) {
+          const coerced = getVariableValues(execution.schema, operation.variableDefinitions, (execution.variableValues ?? {}) as Record<string, unknown>, {
+            maxErrors: 25,
+          });
+          if (coerced.errors) return { errors: coerced.errors };
+          variables = coerced.coerced;
+        }
+        const result = (await deps.executor({
+          document: execution.document,
+          variables,
+          operationName: execution.operationName ?? undefined,
+          operationType: operation.operation,
+          context: execution.contextValue as GatewayContext,
+        })) as ExecutionResult;
+        // Execution began: a failed upstream call is a field-level failure with `data: null`, as when stitched.
+        return 'data' in result ? result : { ...result, data: null };
+      });
     },
   };
 }

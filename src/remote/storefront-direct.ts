@@ -4,14 +4,10 @@ import { Agent, errors as undiciErrors, request as undiciRequest } from 'undici'
 import type { StoreConfig } from '../config';
 import type { GatewayContext } from '../context';
 import { gatewayError } from '../errors';
+import { checkStorefrontResponse, StorefrontResponseError, type StorefrontResponseBody, type UpstreamGraphQLError } from './storefront-response';
 import { storefrontHeaders } from './storefront-headers';
 import type { UpstreamObserver } from './upstream-fetch';
 
-interface UpstreamError {
-  message?: unknown;
-  path?: unknown;
-  extensions?: unknown;
-}
 
 const printed = new WeakMap<DocumentNode, string>();
 
@@ -25,16 +21,15 @@ export function printCached(document: DocumentNode): string {
   return text;
 }
 
-function retryAfterMs(headers: Record<string, string | string[] | undefined>): number | undefined {
-  const resetMs = Number(headers['x-rate-limit-time-reset-ms']);
-  return Number.isFinite(resetMs) && resetMs > 0 ? resetMs : undefined;
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /** Upstream errors become GraphQLErrors that keep message, path and `extensions.code` (clients match on them). */
-function toGraphQLError(error: UpstreamError): GraphQLError {
+function toGraphQLError(error: UpstreamGraphQLError): GraphQLError {
   const extensions = typeof error.extensions === 'object' && error.extensions !== null ? (error.extensions as Record<string, unknown>) : {};
   const path = Array.isArray(error.path) ? (error.path as Array<string | number>) : undefined;
-  return new GraphQLError(typeof error.message === 'string' ? error.message : 'Storefront API error', {
+  return new GraphQLError(error.message, {
     path,
     extensions: typeof extensions.code === 'string' ? { ...extensions, code: extensions.code } : extensions,
   });
@@ -62,38 +57,35 @@ export function createDirectStorefrontExecutor(deps: {
     const body = JSON.stringify({ query: printCached(request.document), variables: request.variables ?? {}, operationName: request.operationName });
     const started = now();
     if (context?.tally) context.tally.upstreamCalls += 1;
-    let response;
-    try {
-      response = await undiciRequest(url, { method: 'POST', headers, body, dispatcher: agent });
-    } catch (error) {
-      const timedOut = error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError;
-      deps.observe?.('storefront', timedOut ? 'timeout' : 'unreachable', now() - started);
-      throw timedOut
+    const signal = AbortSignal.timeout(deps.timeoutMs);
+    const transportError = (error: unknown, since: number) => {
+      const timedOut = signal.aborted || error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError;
+      deps.observe?.('storefront', timedOut ? 'timeout' : 'unreachable', now() - since);
+      return timedOut
         ? gatewayError('UPSTREAM_TIMEOUT', `Storefront API did not answer within ${deps.timeoutMs} ms`)
         : gatewayError('UPSTREAM_ERROR', 'Storefront API is unreachable');
-    }
-    const { statusCode } = response;
-    if (statusCode === 429 || statusCode >= 500) {
-      await response.body.dump();
-      deps.observe?.('storefront', statusCode === 429 ? 'rate_limited' : 'http_error', now() - started);
-      if (statusCode === 429) {
-        const wait = retryAfterMs(response.headers);
-        throw gatewayError('RATE_LIMITED', 'Storefront API rate limit reached', wait === undefined ? {} : { retryAfterMs: wait });
-      }
-      throw gatewayError('UPSTREAM_ERROR', `Storefront API answered ${statusCode}`);
+    };
+    let response;
+    try {
+      response = await undiciRequest(url, { method: 'POST', headers, body, dispatcher: agent, signal });
+    } catch (error) {
+      throw transportError(error, started);
     }
     let text: string;
-    let json: { data?: Record<string, unknown> | null; errors?: UpstreamError[]; extensions?: unknown };
     try {
       text = await response.body.text();
-      json = JSON.parse(text) as typeof json;
     } catch (error) {
-      if (error instanceof undiciErrors.BodyTimeoutError) {
-        deps.observe?.('storefront', 'timeout', now() - started);
-        throw gatewayError('UPSTREAM_TIMEOUT', `Storefront API did not answer within ${deps.timeoutMs} ms`);
+      throw transportError(error, started);
+    }
+    let json: StorefrontResponseBody;
+    try {
+      json = checkStorefrontResponse(response.statusCode, headerValue(response.headers['x-rate-limit-time-reset-ms']), text);
+    } catch (error) {
+      if (error instanceof StorefrontResponseError) {
+        deps.observe?.('storefront', error.outcome, now() - started);
+        throw error.clientError;
       }
-      deps.observe?.('storefront', 'http_error', now() - started);
-      throw gatewayError('UPSTREAM_ERROR', 'Storefront API returned a malformed response');
+      throw error;
     }
     deps.observe?.('storefront', 'ok', now() - started);
     if (json.errors === undefined && json.extensions === undefined && json.data) {
@@ -102,7 +94,7 @@ export function createDirectStorefrontExecutor(deps: {
       return passthrough;
     }
     const result: ExecutionResult = { data: json.data ?? null };
-    if (Array.isArray(json.errors) && json.errors.length > 0) result.errors = json.errors.map(toGraphQLError);
+    if (json.errors) result.errors = json.errors.map(toGraphQLError);
     return result;
   }
 

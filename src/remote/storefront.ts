@@ -8,7 +8,7 @@ import type { StoreConfig } from '../config';
 import type { GatewayContext } from '../context';
 import { gatewayError } from '../errors';
 import { withResilience, type CircuitBreaker } from './resilient-executor';
-import { retryAfterMs } from './rest-client';
+import { checkStorefrontResponse, StorefrontResponseError, type StorefrontResponseBody } from './storefront-response';
 import { storefrontHeaders } from './storefront-headers';
 import { createUpstreamFetch, type FetchFn, type UpstreamCaller, type UpstreamObserver } from './upstream-fetch';
 
@@ -27,16 +27,31 @@ function isCaller(value: unknown): value is UpstreamCaller {
 /** The stitching path's executor: @graphql-tools/executor-http (batched by stitching), with gateway error codes. */
 export function createStorefrontExecutor(deps: StorefrontExecutorDeps): Executor {
   const now = deps.now ?? Date.now;
-  const upstreamFetch = createUpstreamFetch({ fetch: deps.fetch, timeoutMs: deps.timeoutMs, upstream: 'storefront', observe: deps.observe, now });
-  // HTTP-level failures become gateway errors here, so no upstream error page text reaches a client.
+  // Transport failures are observed by upstreamFetch; answers only once checked, below.
+  const upstreamFetch = createUpstreamFetch({
+    fetch: deps.fetch,
+    timeoutMs: deps.timeoutMs,
+    upstream: 'storefront',
+    observe: (upstream, outcome, ms) => (outcome === 'timeout' || outcome === 'unreachable') && deps.observe?.(upstream, outcome, ms),
+    now,
+  });
+  // Every answer passes the same checks as on the pass-through path (storefront-response.ts), so no upstream
+  // error page, body or credential message reaches a client; executor-http then reads the checked body.
   const storefrontFetch = async (url: string, init?: RequestInit, context?: unknown): Promise<Response> => {
+    const started = now();
     const response = await upstreamFetch(url, init, isCaller(context) ? context : undefined);
-    if (response.status === 429) {
-      const wait = retryAfterMs(response.headers);
-      throw gatewayError('RATE_LIMITED', 'Storefront API rate limit reached', wait === undefined ? {} : { retryAfterMs: wait });
+    let body: StorefrontResponseBody;
+    try {
+      body = checkStorefrontResponse(response.status, response.headers.get('x-rate-limit-time-reset-ms') ?? undefined, await response.text());
+    } catch (error) {
+      if (error instanceof StorefrontResponseError) {
+        deps.observe?.('storefront', error.outcome, now() - started);
+        throw error.clientError;
+      }
+      throw gatewayError('UPSTREAM_ERROR', 'Storefront API response could not be read');
     }
-    if (response.status >= 500) throw gatewayError('UPSTREAM_ERROR', `Storefront API answered ${response.status}`);
-    return response;
+    deps.observe?.('storefront', 'ok', now() - started);
+    return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
   };
   return buildHTTPExecutor({
     endpoint: deps.store.storefrontUrl,

@@ -1,4 +1,4 @@
-import type { GraphQLSchema } from 'graphql';
+import { getNamedType, isNonNullType, isObjectType, type GraphQLSchema } from 'graphql';
 import { createCurrentCustomerTypeResolvers } from './current-customer';
 import type { ResolverDeps } from './deps';
 import { createPricingResolvers } from './pricing';
@@ -7,10 +7,24 @@ import { createSsoResolvers } from './sso';
 
 /** Every resolver map of the gateway's own fields, plus guards on storefront types. */
 export function createResolvers(deps: ResolverDeps, storefrontSchema: GraphQLSchema) {
-  const guards: Record<string, Record<string, unknown>> = {};
-  // Any storefront result that can carry a customer access token has it blanked: a CAT never reaches a client.
-  if (storefrontSchema.getType('LoginWithCustomerLoginJwtResult')) {
-    guards.LoginWithCustomerLoginJwtResult = { customerAccessToken: { resolve: () => null } };
+  return [createSessionResolvers(deps), createSsoResolvers(deps), createPricingResolvers(deps), createCurrentCustomerTypeResolvers(deps), customerAccessTokenGuards(storefrontSchema)];
+}
+
+/**
+ * A customer access token never reaches a client: every storefront field of type CustomerAccessToken
+ * (login results, session-sync JWT contents, whatever a store's schema adds) resolves to null. Being
+ * gateway resolvers, they also keep operations that select them off the pass-through path.
+ */
+export function customerAccessTokenGuards(storefrontSchema: GraphQLSchema): Record<string, Record<string, { resolve: () => null }>> {
+  const guards: Record<string, Record<string, { resolve: () => null }>> = {};
+  for (const type of Object.values(storefrontSchema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (getNamedType(field.type).name !== 'CustomerAccessToken') continue;
+      // A non-null one cannot be blanked; none exists in BigCommerce's schema, and such a schema fails loudly here.
+      if (isNonNullType(field.type)) throw new Error(`${type.name}.${field.name} is a non-null CustomerAccessToken: it cannot be withheld`);
+      guards[type.name] = { ...guards[type.name], [field.name]: { resolve: () => null } };
+    }
   }
-  return [createSessionResolvers(deps), createSsoResolvers(deps), createPricingResolvers(deps), createCurrentCustomerTypeResolvers(deps), guards];
+  return guards;
 }

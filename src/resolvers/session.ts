@@ -36,7 +36,8 @@ export interface LogoutPayload {
 
 export type SessionResolvers = {
   Mutation: Required<Pick<MutationResolvers, 'login' | 'logout'>>;
-  LoginResult: Required<Pick<LoginResultResolvers, 'customer' | 'customerAccessToken'>>;
+  // LoginResult.customerAccessToken is withheld with every other CustomerAccessToken field (resolvers/index.ts).
+  LoginResult: Required<Pick<LoginResultResolvers, 'customer'>>;
 };
 
 /**
@@ -137,8 +138,6 @@ export function createSessionResolvers(deps: ResolverDeps): SessionResolvers {
       customer(parent, _args, ctx, info) {
         return parent.shopper ? (delegateCustomer(deps, ctx, parent.shopper, info) as Promise<ResolversTypes['Customer']>) : null;
       },
-      // A customer access token never reaches a client (DESIGN.md "GraphQL surface").
-      customerAccessToken: () => null,
     },
   };
 }

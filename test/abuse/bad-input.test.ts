@@ -360,6 +360,36 @@ describe('upstream faults', () => {
     expect(JSON.stringify(response.body)).not.toContain('10.0.0.7');
   });
 
+  describe.each([
+    ['the pass-through path', NORMAL],
+    ['the stitched path', `{ site { settings { storeName } product(entityId: 100) { name } } currentCustomer { entityId } }`],
+  ])('on %s', (_path, query) => {
+    it.each<[string, { status: number; body: string; headers?: Record<string, string> }, string]>([
+      ['an HTML page with a 200', { status: 200, body: '<html>stack trace at /srv/app.js:12</html>', headers: { 'content-type': 'text/html' } }, 'malformed'],
+      ['a 401 with its credential message', { status: 401, body: '{"errors":[{"message":"GraphQL invalid credentials. JWT is expired"}]}' }, "refused the gateway's credentials"],
+      ['a 403 with a JSON body', { status: 403, body: '{"status":403,"title":"Forbidden"}' }, "refused the gateway's credentials"],
+      ['{"data": null} without errors', { status: 200, body: '{"data":null}' }, 'no data'],
+      ['a JSON array', { status: 200, body: '[1,2]' }, 'malformed'],
+      ['errors that are not a list', { status: 200, body: '{"data":null,"errors":"boom"}' }, 'malformed'],
+    ])('turns %s into UPSTREAM_ERROR in its own words', async (_name, answer, words) => {
+      proxy.setFault((path) => path === '/graphql', { kind: 'respond', ...answer });
+      const response = await gql(gateway.graphqlUrl, query);
+      expect(response.body.data ?? null).toBeNull();
+      expect(response.body.errors?.[0].extensions?.code).toBe('UPSTREAM_ERROR');
+      expect(response.body.errors?.[0].message).toContain(words);
+      for (const leak of ['stack trace', '/srv/app.js', 'JWT is expired', 'boom']) expect(JSON.stringify(response.body)).not.toContain(leak);
+    });
+
+    it('refuses invalid variable values before any upstream call', async () => {
+      const withVariables = query.replace('product(entityId: 100)', 'product(entityId: $id)').replace(/^\{/, 'query Q($id: Int!) {');
+      const response = await gql(gateway.graphqlUrl, withVariables, { id: 'not-a-number' });
+      expect(response.body.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED' });
+      expect(upstreamGraphql()).toHaveLength(0);
+      const ok = await gql<{ site: { product: { name: string } } }>(gateway.graphqlUrl, withVariables, { id: 100 });
+      expect(ok.body.data?.site.product.name).toEqual(expect.any(String));
+    });
+  });
+
   it('retries idempotent queries but never mutations', async () => {
     proxy.setFault((path) => path === '/graphql', { kind: 'respond', status: 503, body: '' });
     await gql(gateway.graphqlUrl, `{ site { settings { storeName } } }`);
