@@ -107,3 +107,24 @@ describe('upstream errors and outages', () => {
     }
   });
 });
+
+describe('introspection switched off (GATEWAY_INTROSPECTION=false)', () => {
+  it('refuses introspection and keeps serving operations', async () => {
+    const stack = await startStack({
+      config: {
+        limits: { maxDepth: 16, maxAliases: 30, maxTokens: 5000, maxCost: 10_000, maxBodyBytes: 262_144, maxBatch: 10, introspection: false, fieldSuggestions: false },
+      },
+    });
+    try {
+      const introspection = await gql(stack.gateway.graphqlUrl, `{ __schema { types { name } } }`);
+      expect(introspection.body.data ?? null).toBeNull();
+      expect(introspection.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      const typeQuery = await gql(stack.gateway.graphqlUrl, `{ __type(name: "Product") { name } }`);
+      expect(typeQuery.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      const ok = await gql(stack.gateway.graphqlUrl, `{ __typename site { settings { storeName } } }`);
+      expect(ok.body.errors).toBeUndefined();
+    } finally {
+      await stack.close();
+    }
+  });
+});
