@@ -19,10 +19,6 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   UNAUTHENTICATED: 401,
 };
 
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
-}
-
 /**
  * A client-facing error. `httpStatus` is only set for errors that fail the whole request
  * (an invalid session must not look like a guest request that happened to return nothing).
