@@ -3,7 +3,6 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { join, resolve } from 'node:path';
 import { stitchSchemas } from '@graphql-tools/stitch';
 import { FilterRootFields } from '@graphql-tools/wrap';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { OperationTypeNode, parse, printSchema, type GraphQLSchema } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -17,6 +16,7 @@ import { GRAPHIQL_DEFAULT_QUERY } from './graphiql-examples';
 import { withBodyLimit } from './http/body-limit';
 import { createLogger, yogaLogging } from './logger';
 import { csrfPreventionPlugin } from './plugins/csrf';
+import { graphiqlPagePlugin } from './plugins/graphiql-page';
 import { createMetrics } from './plugins/metrics';
 import { operationLimitPlugins } from './plugins/operation-limits';
 import { requestLogPlugin, type RequestRecord } from './plugins/request-log';
@@ -190,9 +190,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
-    graphiql: config.graphiql ? { title: 'Storefront gateway', defaultQuery: GRAPHIQL_DEFAULT_QUERY } : false,
-    // GraphiQL's code is inlined in the page: no CDN, so it works offline and under a strict CSP.
-    renderGraphiQL,
+    // Served by graphiqlPagePlugin (compressed, cacheable), with its code inlined: no CDN needed.
+    graphiql: false,
     maskedErrors: { maskError },
     batching: { limit: config.limits.maxBatch },
     // The body limit is enforced on Content-Length before yoga reads anything (http/body-limit.ts);
@@ -202,6 +201,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins, credentials: true } : false,
     logging: yogaLogging(logger),
     plugins: [
+      ...(config.graphiql
+        ? [graphiqlPagePlugin({ endpoint: '/graphql', options: { title: 'Storefront gateway', defaultQuery: GRAPHIQL_DEFAULT_QUERY } })]
+        : []),
       metrics.plugin('/metrics'),
       requestLogPlugin({ logger, metrics, now, records, graphqlEndpoint: '/graphql' }) as Plugin,
       // Cookie-authenticated requests must not be "simple" requests a foreign page can send without preflight.

@@ -17,6 +17,31 @@ describe('gateway core over HTTP', () => {
     expect(html).toContain(JSON.stringify(GRAPHIQL_DEFAULT_QUERY).slice(1, 60));
   });
 
+  it('sends GraphiQL compressed when the browser accepts it, and revalidates it by ETag', async () => {
+    const { request } = await import('node:http');
+    const url = new URL(stack.gateway.graphqlUrl);
+    const get = (headers: Record<string, string>) =>
+      new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; bytes: number }>((resolve, reject) => {
+        const req = request({ host: url.hostname, port: url.port, path: url.pathname, headers: { accept: 'text/html', ...headers } }, (res) => {
+          let bytes = 0;
+          res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const plain = await get({});
+    const gzipped = await get({ 'accept-encoding': 'gzip, deflate, br' });
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(gzipped.headers['content-encoding']).toBe('gzip');
+    expect(gzipped.bytes).toBeLessThan(plain.bytes / 3);
+    const etag = String(gzipped.headers.etag);
+    const revalidated = await get({ 'if-none-match': etag });
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.bytes).toBe(0);
+  });
+
   it('runs the GraphiQL example operations as they are', async () => {
     for (const operationName of ['Products', 'Login', 'Products', 'Logout']) {
       const response = await fetch(stack.gateway.graphqlUrl, {
