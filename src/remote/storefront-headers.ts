@@ -23,7 +23,11 @@ export function storefrontHeaders(store: StoreConfig, identity: UpstreamIdentity
   const shopper = identity.shopper;
   if (shopper) {
     if (store.authMode === 'impersonation') headers['x-bc-customer-id'] = String(shopper.customerId);
-    else if (shopper.customerAccessToken) headers['x-bc-customer-access-token'] = shopper.customerAccessToken;
+    else if (shopper.customerAccessToken) {
+      headers['x-bc-customer-access-token'] = shopper.customerAccessToken;
+      // Without it BigCommerce may answer an expired or revoked CAT as a guest: a silent downgrade (FACTS.md §1.4).
+      headers['x-bc-error-on-invalid-customer-access-token'] = 'true';
+    }
   }
   return headers;
 }

@@ -173,6 +173,37 @@ describe('identity rules over HTTP', () => {
   });
 });
 
+describe('customer-access-token mode headers', () => {
+  it('sends the session CAT with the private token, asks BigCommerce to refuse an invalid one, and never forwards client values', async () => {
+    const sandbox = await startSandbox({ port: 0 });
+    const proxy = await startFaultProxy(sandbox.url);
+    const gateway = await startGateway(sandbox, { authMode: 'customer-access-token', store: { storefrontUrl: `${proxy.url}/graphql` } });
+    try {
+      const { token } = await loginAs(gateway.graphqlUrl, WHOLESALE);
+      proxy.requests.length = 0;
+      for (const query of [`{ customer { email } }`, `{ customer { email } currentCustomer { entityId } }`]) {
+        const response = await gql<{ customer: { email: string } }>(gateway.graphqlUrl, query, {}, {
+          authorization: `Bearer ${token}`,
+          'x-bc-customer-access-token': 'client-supplied',
+        });
+        expect(response.body.data?.customer.email).toBe(WHOLESALE.email);
+      }
+      const sentHeaders = proxy.requests.filter((r) => r.path === '/graphql').map((r) => r.headers);
+      expect(sentHeaders.length).toBeGreaterThanOrEqual(2);
+      for (const headers of sentHeaders) {
+        expect(headers['x-bc-customer-access-token']).toMatch(/^[0-9a-f]{64}_\d+$/);
+        expect(headers['x-bc-error-on-invalid-customer-access-token']).toBe('true');
+        expect(headers['x-bc-customer-id']).toBeUndefined();
+        expect(headers.authorization).toBe(`Bearer ${gateway.gateway.config.store.storefrontToken}`);
+      }
+    } finally {
+      await gateway.close();
+      await proxy.close();
+      await sandbox.close();
+    }
+  });
+});
+
 describe('the two upstream paths', () => {
   it('forwards a storefront-only operation unchanged in one request, and plans operations with gateway fields', async () => {
     const sandbox = await startSandbox({ port: 0 });
