@@ -1,6 +1,6 @@
 import { gatewayError } from '../errors';
-import { retryAfterMs, type RestClient } from './rest-client';
-import type { UpstreamCaller } from './upstream-fetch';
+import type { RestClient } from './rest-client';
+import { retryAfterMs, type UpstreamCaller } from './upstream-fetch';
 
 /** Items per REST call. BigCommerce documents no maximum (FACTS.md §5); 50 matches its products-per-page limit. */
 export const PRICING_ITEMS_PER_CALL = 50;
@@ -69,13 +69,13 @@ async function priceChunk(deps: PricingClientDeps, query: PricingQuery, items: P
     });
   let response = await send();
   if (response.status === 429) {
-    const wait = retryAfterMs(response.headers);
+    const wait = retryAfterMs((name) => response.headers.get(name));
     if (wait !== undefined && wait <= PRICING_RETRY_MAX_WAIT_MS) {
       await deps.sleep(wait);
       response = await send();
     }
     if (response.status === 429) {
-      const retry = retryAfterMs(response.headers);
+      const retry = retryAfterMs((name) => response.headers.get(name));
       throw gatewayError('RATE_LIMITED', 'Pricing is rate limited; try again later', retry === undefined ? {} : { retryAfterMs: retry });
     }
   }

@@ -1,5 +1,5 @@
 import { gatewayError } from '../errors';
-import { createUpstreamFetch, type FetchFn, type UpstreamCaller, type UpstreamObserver } from './upstream-fetch';
+import { createUpstreamFetch, retryAfterMs, type FetchFn, type UpstreamCaller, type UpstreamObserver } from './upstream-fetch';
 
 export interface RestResponse<T> {
   status: number;
@@ -21,14 +21,6 @@ export interface RestClient {
   request<T>(request: RestRequest): Promise<RestResponse<T>>;
 }
 
-/** Milliseconds until BigCommerce's REST quota refreshes, from its rate-limit headers. */
-export function retryAfterMs(headers: Headers): number | undefined {
-  const resetMs = Number(headers.get('x-rate-limit-time-reset-ms'));
-  if (Number.isFinite(resetMs) && resetMs > 0) return resetMs;
-  const retrySeconds = Number(headers.get('x-retry-after'));
-  return Number.isFinite(retrySeconds) && retrySeconds > 0 ? retrySeconds * 1000 : undefined;
-}
-
 /** BigCommerce REST (`{apiUrl}/stores/{hash}/...` with `X-Auth-Token`). */
 export function createRestClient(deps: {
   apiUrl: string;
@@ -37,8 +29,10 @@ export function createRestClient(deps: {
   fetch: FetchFn;
   timeoutMs: number;
   observe?: UpstreamObserver;
+  now?: () => number;
 }): RestClient {
-  const upstreamFetch = createUpstreamFetch({ fetch: deps.fetch, timeoutMs: deps.timeoutMs, upstream: 'rest', observe: deps.observe });
+  const now = deps.now ?? Date.now;
+  const upstreamFetch = createUpstreamFetch({ fetch: deps.fetch, timeoutMs: deps.timeoutMs, upstream: 'rest', observe: deps.observe, now });
   const base = `${deps.apiUrl}/stores/${encodeURIComponent(deps.storeHash)}`;
   return {
     async request<T>(request: RestRequest): Promise<RestResponse<T>> {
@@ -48,12 +42,14 @@ export function createRestClient(deps: {
       };
       if (request.body !== undefined) headers['content-type'] = 'application/json';
       if (request.caller) headers['x-correlation-id'] = request.caller.correlationId;
+      const started = now();
       const response = await upstreamFetch(
         `${base}${request.path}`,
         { method: request.method, headers, body: request.body === undefined ? undefined : JSON.stringify(request.body) },
         request.caller,
       );
       const text = await response.text();
+      deps.observe?.('rest', response.status === 429 ? 'rate_limited' : response.status >= 500 ? 'http_error' : 'ok', now() - started);
       let body: unknown = undefined;
       try {
         body = text ? JSON.parse(text) : undefined;
@@ -64,7 +60,7 @@ export function createRestClient(deps: {
         return { status: response.status, body: body as T, headers: response.headers };
       }
       if (response.status === 429) {
-        const wait = retryAfterMs(response.headers);
+        const wait = retryAfterMs((name) => response.headers.get(name));
         throw gatewayError('RATE_LIMITED', 'BigCommerce REST API rate limit reached', wait === undefined ? {} : { retryAfterMs: wait });
       }
       throw gatewayError('UPSTREAM_ERROR', `BigCommerce REST API answered ${response.status}`, { upstreamStatus: response.status });

@@ -4,10 +4,9 @@ import { Agent, errors as undiciErrors, request as undiciRequest } from 'undici'
 import type { StoreConfig } from '../config';
 import type { GatewayContext } from '../context';
 import { gatewayError } from '../errors';
-import { checkStorefrontResponse, StorefrontResponseError, type StorefrontResponseBody, type UpstreamGraphQLError } from './storefront-response';
+import { checkStorefrontResponse, type UpstreamGraphQLError } from './storefront-response';
 import { storefrontHeaders } from './storefront-headers';
-import type { UpstreamObserver } from './upstream-fetch';
-
+import { retryAfterMs, type UpstreamObserver } from './upstream-fetch';
 
 const printed = new WeakMap<DocumentNode, string>();
 
@@ -29,10 +28,7 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 function toGraphQLError(error: UpstreamGraphQLError): GraphQLError {
   const extensions = typeof error.extensions === 'object' && error.extensions !== null ? (error.extensions as Record<string, unknown>) : {};
   const path = Array.isArray(error.path) ? (error.path as Array<string | number>) : undefined;
-  return new GraphQLError(error.message, {
-    path,
-    extensions: typeof extensions.code === 'string' ? { ...extensions, code: extensions.code } : extensions,
-  });
+  return new GraphQLError(error.message, { path, extensions });
 }
 
 /**
@@ -58,42 +54,28 @@ export function createDirectStorefrontExecutor(deps: {
     const started = now();
     if (context?.tally) context.tally.upstreamCalls += 1;
     const signal = AbortSignal.timeout(deps.timeoutMs);
-    const transportError = (error: unknown, since: number) => {
+    let answer: { status: number; headers: Record<string, string | string[] | undefined>; text: string };
+    try {
+      const response = await undiciRequest(url, { method: 'POST', headers, body, dispatcher: agent, signal });
+      answer = { status: response.statusCode, headers: response.headers, text: await response.body.text() };
+    } catch (error) {
       const timedOut = signal.aborted || error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError;
-      deps.observe?.('storefront', timedOut ? 'timeout' : 'unreachable', now() - since);
-      return timedOut
+      deps.observe?.('storefront', timedOut ? 'timeout' : 'unreachable', now() - started);
+      throw timedOut
         ? gatewayError('UPSTREAM_TIMEOUT', `Storefront API did not answer within ${deps.timeoutMs} ms`)
         : gatewayError('UPSTREAM_ERROR', 'Storefront API is unreachable');
-    };
-    let response;
-    try {
-      response = await undiciRequest(url, { method: 'POST', headers, body, dispatcher: agent, signal });
-    } catch (error) {
-      throw transportError(error, started);
     }
-    let text: string;
-    try {
-      text = await response.body.text();
-    } catch (error) {
-      throw transportError(error, started);
-    }
-    let json: StorefrontResponseBody;
-    try {
-      json = checkStorefrontResponse(response.statusCode, headerValue(response.headers['x-rate-limit-time-reset-ms']), text);
-    } catch (error) {
-      if (error instanceof StorefrontResponseError) {
-        deps.observe?.('storefront', error.outcome, now() - started);
-        throw error.clientError;
-      }
-      throw error;
-    }
-    deps.observe?.('storefront', 'ok', now() - started);
+    const { text } = answer;
+    const json = checkStorefrontResponse(
+      { status: answer.status, retryAfterMs: retryAfterMs((name) => headerValue(answer.headers[name])), text },
+      (outcome) => deps.observe?.('storefront', outcome, now() - started),
+    );
     if (json.errors === undefined && json.extensions === undefined && json.data) {
       // Nothing to mask or drop: yoga sends the upstream's own bytes instead of serialising the same data again.
       const passthrough: ExecutionResult & { stringify: () => string } = { data: json.data, stringify: () => text };
       return passthrough;
     }
-    const result: ExecutionResult = { data: json.data ?? null };
+    const result: ExecutionResult = { data: json.data };
     if (json.errors) result.errors = json.errors.map(toGraphQLError);
     return result;
   }

@@ -8,55 +8,52 @@ export interface UpstreamGraphQLError {
 }
 
 export interface StorefrontResponseBody {
-  data?: Record<string, unknown> | null;
+  data: Record<string, unknown> | null;
   errors?: UpstreamGraphQLError[];
   extensions?: unknown;
 }
 
-/** A storefront answer the gateway cannot use, with the metrics outcome it counts as. */
-export class StorefrontResponseError extends Error {
-  constructor(
-    readonly outcome: UpstreamOutcome,
-    readonly clientError: ReturnType<typeof gatewayError>,
-  ) {
-    super(clientError.message);
-  }
-}
-
-function retryAfter(resetMsHeader: string | undefined): number | undefined {
-  const resetMs = Number(resetMsHeader);
-  return Number.isFinite(resetMs) && resetMs > 0 ? resetMs : undefined;
+export interface StorefrontAnswer {
+  status: number;
+  /** From BigCommerce's rate-limit headers (see `retryAfterMs`). */
+  retryAfterMs: number | undefined;
+  text: string;
 }
 
 /**
- * Checks a Storefront GraphQL HTTP answer — the one rule set for both upstream paths — and returns its
- * parsed body. Failures become the gateway's codes with the gateway's own words: no upstream error page,
- * body or credential message reaches a client.
+ * Checks a Storefront GraphQL HTTP answer — the one rule set for both upstream paths — reports its
+ * outcome, and returns its parsed body. Failures become the gateway's codes in the gateway's own words:
+ * no upstream error page, body or credential message reaches a client.
  */
-export function checkStorefrontResponse(status: number, resetMsHeader: string | undefined, text: string): StorefrontResponseBody {
-  const fail = (outcome: UpstreamOutcome, message: string, code: 'UPSTREAM_ERROR' | 'RATE_LIMITED' = 'UPSTREAM_ERROR', extra = {}) =>
-    new StorefrontResponseError(outcome, gatewayError(code, message, extra));
+export function checkStorefrontResponse(answer: StorefrontAnswer, observe: (outcome: UpstreamOutcome) => void): StorefrontResponseBody {
+  const fail = (outcome: UpstreamOutcome, error: ReturnType<typeof gatewayError>) => {
+    observe(outcome);
+    return error;
+  };
+  const malformed = () => fail('http_error', gatewayError('UPSTREAM_ERROR', 'Storefront API returned a malformed response'));
+  const { status, text } = answer;
   if (status === 429) {
-    const wait = retryAfter(resetMsHeader);
-    throw fail('rate_limited', 'Storefront API rate limit reached', 'RATE_LIMITED', wait === undefined ? {} : { retryAfterMs: wait });
+    const extra = answer.retryAfterMs === undefined ? {} : { retryAfterMs: answer.retryAfterMs };
+    throw fail('rate_limited', gatewayError('RATE_LIMITED', 'Storefront API rate limit reached', extra));
   }
-  if (status >= 500) throw fail('http_error', `Storefront API answered ${status}`);
+  if (status >= 500) throw fail('http_error', gatewayError('UPSTREAM_ERROR', `Storefront API answered ${status}`));
   // 401/403 mean the gateway's own storefront credentials were refused: the shopper can do nothing about it.
-  if (status === 401 || status === 403) throw fail('http_error', `Storefront API refused the gateway's credentials (${status})`);
+  if (status === 401 || status === 403) {
+    throw fail('http_error', gatewayError('UPSTREAM_ERROR', `Storefront API refused the gateway's credentials (${status})`));
+  }
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    throw fail('http_error', 'Storefront API returned a malformed response');
+    throw malformed();
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw fail('http_error', 'Storefront API returned a malformed response');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw malformed();
   const { data, errors, extensions } = body as Record<string, unknown>;
-  if (errors !== undefined && !Array.isArray(errors)) throw fail('http_error', 'Storefront API returned a malformed response');
-  if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data))) {
-    throw fail('http_error', 'Storefront API returned a malformed response');
-  }
+  if (errors !== undefined && !Array.isArray(errors)) throw malformed();
+  if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data))) throw malformed();
   const upstreamErrors = (errors ?? []) as Array<Record<string, unknown> | null>;
-  if (!data && upstreamErrors.length === 0) throw fail('http_error', 'Storefront API returned no data');
+  if (!data && upstreamErrors.length === 0) throw fail('http_error', gatewayError('UPSTREAM_ERROR', 'Storefront API returned no data'));
+  observe('ok');
   return {
     data: (data ?? null) as Record<string, unknown> | null,
     ...(upstreamErrors.length

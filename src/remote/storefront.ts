@@ -8,9 +8,9 @@ import type { StoreConfig } from '../config';
 import type { GatewayContext } from '../context';
 import { gatewayError } from '../errors';
 import { withResilience, type CircuitBreaker } from './resilient-executor';
-import { checkStorefrontResponse, StorefrontResponseError, type StorefrontResponseBody } from './storefront-response';
+import { checkStorefrontResponse } from './storefront-response';
 import { storefrontHeaders } from './storefront-headers';
-import { createUpstreamFetch, type FetchFn, type UpstreamCaller, type UpstreamObserver } from './upstream-fetch';
+import { createUpstreamFetch, retryAfterMs, type FetchFn, type UpstreamCaller, type UpstreamObserver } from './upstream-fetch';
 
 export interface StorefrontExecutorDeps {
   store: StoreConfig;
@@ -27,31 +27,24 @@ function isCaller(value: unknown): value is UpstreamCaller {
 /** The stitching path's executor: @graphql-tools/executor-http (batched by stitching), with gateway error codes. */
 export function createStorefrontExecutor(deps: StorefrontExecutorDeps): Executor {
   const now = deps.now ?? Date.now;
-  // Transport failures are observed by upstreamFetch; answers only once checked, below.
-  const upstreamFetch = createUpstreamFetch({
-    fetch: deps.fetch,
-    timeoutMs: deps.timeoutMs,
-    upstream: 'storefront',
-    observe: (upstream, outcome, ms) => (outcome === 'timeout' || outcome === 'unreachable') && deps.observe?.(upstream, outcome, ms),
-    now,
-  });
-  // Every answer passes the same checks as on the pass-through path (storefront-response.ts), so no upstream
-  // error page, body or credential message reaches a client; executor-http then reads the checked body.
+  const upstreamFetch = createUpstreamFetch({ fetch: deps.fetch, timeoutMs: deps.timeoutMs, upstream: 'storefront', observe: deps.observe, now });
+  // Every answer passes the same checks as on the pass-through path (storefront-response.ts); executor-http
+  // then reads the answer, rewritten only when the checks changed something (upstream errors normalised).
   const storefrontFetch = async (url: string, init?: RequestInit, context?: unknown): Promise<Response> => {
     const started = now();
     const response = await upstreamFetch(url, init, isCaller(context) ? context : undefined);
-    let body: StorefrontResponseBody;
+    let text: string;
     try {
-      body = checkStorefrontResponse(response.status, response.headers.get('x-rate-limit-time-reset-ms') ?? undefined, await response.text());
-    } catch (error) {
-      if (error instanceof StorefrontResponseError) {
-        deps.observe?.('storefront', error.outcome, now() - started);
-        throw error.clientError;
-      }
+      text = await response.text();
+    } catch {
       throw gatewayError('UPSTREAM_ERROR', 'Storefront API response could not be read');
     }
-    deps.observe?.('storefront', 'ok', now() - started);
-    return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    const body = checkStorefrontResponse(
+      { status: response.status, retryAfterMs: retryAfterMs((name) => response.headers.get(name)), text },
+      (outcome) => deps.observe?.('storefront', outcome, now() - started),
+    );
+    const checked = body.errors === undefined ? text : JSON.stringify(body);
+    return new Response(checked, { status: 200, headers: { 'content-type': 'application/json' } });
   };
   return buildHTTPExecutor({
     endpoint: deps.store.storefrontUrl,
@@ -84,8 +77,7 @@ export async function loadStorefrontSchema(deps: { executor: Executor; schemaFil
     return buildSchema(text);
   }
   // Deprecated arguments too: a real store still accepts them, and clients may send them.
-  const schema = await (schemaFromExecutor(deps.executor, undefined, { inputValueDeprecation: true }) as Promise<GraphQLSchema>);
-  return schema;
+  return schemaFromExecutor(deps.executor, undefined, { inputValueDeprecation: true }) as Promise<GraphQLSchema>;
 }
 
 /** The storefront as a stitching subschema, typed with the gateway's request context. */

@@ -16,13 +16,20 @@ export interface UpstreamCaller {
 
 const LABELS: Record<UpstreamName, string> = { storefront: 'Storefront API', rest: 'BigCommerce REST API' };
 
-function outcomeOf(status: number): UpstreamOutcome {
-  if (status === 429) return 'rate_limited';
-  return status >= 500 ? 'http_error' : 'ok';
+/**
+ * Milliseconds until BigCommerce's quota refreshes, from its rate-limit headers (`header` reads one by
+ * lower-case name, whatever the HTTP client).
+ */
+export function retryAfterMs(header: (name: string) => string | null | undefined): number | undefined {
+  const resetMs = Number(header('x-rate-limit-time-reset-ms'));
+  if (Number.isFinite(resetMs) && resetMs > 0) return resetMs;
+  const retrySeconds = Number(header('x-retry-after'));
+  return Number.isFinite(retrySeconds) && retrySeconds > 0 ? retrySeconds * 1000 : undefined;
 }
 
 /**
- * fetch with the per-upstream timeout, turning transport failures into the gateway's error codes.
+ * fetch with the per-upstream timeout, turning transport failures into the gateway's error codes (and
+ * observing them). Answers are observed by the caller, which alone knows whether it could use them.
  * The messages name the upstream, never its URL or credentials.
  */
 export function createUpstreamFetch(deps: {
@@ -40,9 +47,7 @@ export function createUpstreamFetch(deps: {
     const started = now();
     if (caller) caller.tally.upstreamCalls += 1;
     try {
-      const response = await deps.fetch(input, { ...init, signal });
-      deps.observe?.(deps.upstream, outcomeOf(response.status), now() - started);
-      return response;
+      return await deps.fetch(input, { ...init, signal });
     } catch {
       if (timeout.aborted) {
         deps.observe?.(deps.upstream, 'timeout', now() - started);
