@@ -31,7 +31,12 @@ export interface ContextDeps {
   serverKey?: string;
 }
 
-const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const HEADER_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** A client-supplied id (X-Correlation-Id, X-Request-Id) the gateway may repeat in logs and upstream: short and plain. */
+export function safeHeaderId(value: string | null): string | undefined {
+  return value !== null && HEADER_ID.test(value) ? value : undefined;
+}
 const ACCEPT_LANGUAGE = /^[A-Za-z0-9,;=.\-* ]{1,256}$/;
 
 export function readCookie(header: string | null, name: string): string | undefined {
@@ -93,7 +98,7 @@ export function createContextFactory(deps: ContextDeps) {
       session,
       shopper: session?.shopper ?? null,
       clientIp: clientIpOf(request, socketAddress, deps.trustProxy),
-      correlationId: correlationHeader && CORRELATION_ID.test(correlationHeader) ? correlationHeader : randomUUID(),
+      correlationId: safeHeaderId(correlationHeader) ?? randomUUID(),
       acceptLanguage: language && ACCEPT_LANGUAGE.test(language) ? language : undefined,
       trustedServer: deps.serverKey !== undefined && serverKey !== null && constantTimeEqual(serverKey, deps.serverKey),
       responseCookies,

@@ -25,29 +25,26 @@ function isGraphQLError(error: unknown): error is GraphQLError {
 }
 
 /**
+ * The code a client-caused request error carries in the closed set, for yoga's own code (or a graphql-js
+ * variable error, which has none); undefined when the error is not one of those.
+ */
+function requestErrorCode(code: unknown, message: string): string | undefined {
+  const original = code ?? (VARIABLE_ERROR.test(message) ? 'GRAPHQL_VALIDATION_FAILED' : undefined);
+  return typeof original === 'string' && REQUEST_ERROR_CODES[original] ? original : undefined;
+}
+
+/**
  * Yoga `maskError`: errors the gateway raised on purpose and upstream GraphQL errors keep their
  * message and code; anything unexpected becomes a generic error that leaks nothing.
  */
 export function maskError(error: unknown, message: string): Error {
   if (isGraphQLError(error) && (!error.originalError || isGraphQLError(error.originalError))) {
     const entries = Object.entries(error.extensions ?? {});
-    if (error.extensions?.code === undefined && VARIABLE_ERROR.test(error.message)) {
-      return new GraphQLError(error.message, {
-        nodes: error.nodes,
-        source: error.source,
-        positions: error.positions,
-        path: error.path,
-        extensions: { code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED' },
-      });
-    }
-    const mapped = typeof error.extensions?.code === 'string' ? REQUEST_ERROR_CODES[error.extensions.code] : undefined;
+    const reason = requestErrorCode(error.extensions?.code, error.message);
     // Unchanged errors are returned as they are: yoga logs every error that masking replaced.
-    if (!mapped && entries.every(([key]) => PUBLIC_EXTENSIONS.has(key))) return error;
+    if (!reason && entries.every(([key]) => PUBLIC_EXTENSIONS.has(key))) return error;
     const extensions = Object.fromEntries(entries.filter(([key]) => PUBLIC_EXTENSIONS.has(key)));
-    if (mapped) {
-      extensions.reason = extensions.code;
-      extensions.code = mapped;
-    }
+    if (reason) Object.assign(extensions, { code: REQUEST_ERROR_CODES[reason], reason });
     return new GraphQLError(error.message, {
       nodes: error.nodes,
       source: error.source,
@@ -65,7 +62,7 @@ export function maskError(error: unknown, message: string): Error {
 
 /**
  * Validation errors bypass `maskError` in yoga: this maps them into the closed set the same way
- * (BAD_USER_INPUT, with yoga's code as `reason`).
+ * (BAD_USER_INPUT, with yoga's code as `reason`). Validation errors without a code are yoga's too.
  */
 export function validationErrorCodesPlugin(): Plugin {
   return {
@@ -74,10 +71,9 @@ export function validationErrorCodesPlugin(): Plugin {
         if (valid) return;
         for (const error of result) {
           const extensions = error.extensions as Record<string, unknown>;
-          const code = typeof extensions.code === 'string' ? extensions.code : 'GRAPHQL_VALIDATION_FAILED';
-          if (extensions.code !== undefined && !REQUEST_ERROR_CODES[code]) continue;
-          extensions.reason ??= code;
-          extensions.code = 'BAD_USER_INPUT';
+          const reason = requestErrorCode(extensions.code ?? 'GRAPHQL_VALIDATION_FAILED', error.message);
+          if (!reason) continue;
+          Object.assign(extensions, { code: REQUEST_ERROR_CODES[reason], reason: extensions.reason ?? reason });
         }
       };
     },

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { stitchSchemas } from '@graphql-tools/stitch';
 import { FilterRootFields } from '@graphql-tools/wrap';
 import { OperationTypeNode, parse, printSchema, type GraphQLSchema } from 'graphql';
-import { createYoga, useReadinessCheck, type Plugin, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config';
 import { createContextFactory, type GatewayContext } from './context';
@@ -19,7 +19,7 @@ import { csrfPreventionPlugin } from './plugins/csrf';
 import { graphiqlPagePlugin } from './plugins/graphiql-page';
 import { createMetrics } from './plugins/metrics';
 import { operationLimitPlugins } from './plugins/operation-limits';
-import { requestLogPlugin, type RequestRecord } from './plugins/request-log';
+import { requestLogPlugin } from './plugins/request-log';
 import { gatewayFieldCoordinates, storefrontPassthroughPlugin } from './plugins/storefront-passthrough';
 import { createRestClient } from './remote/rest-client';
 import { createCircuitBreaker } from './remote/resilient-executor';
@@ -55,6 +55,8 @@ export interface Gateway {
   /** Stops background work (schema refresh). */
   close(): void;
 }
+
+const GRAPHQL_ENDPOINT = '/graphql';
 
 /** Storefront root fields the gateway answers itself (DESIGN.md "GraphQL surface"). */
 const INTERCEPTED_MUTATIONS = new Set(['login', 'logout']);
@@ -177,7 +179,6 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       for (const value of responseCookies.get(request) ?? []) response.headers.append('set-cookie', value);
     },
   };
-  const records = new WeakMap<Request, RequestRecord>();
 
   const yoga = createYoga<ServerContext, GatewayContext>({
     schema: () => schema,
@@ -187,7 +188,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       if (!cookies) responseCookies.set(request, (cookies = []));
       return buildContext(request, req?.socket?.remoteAddress, cookies);
     },
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     healthCheckEndpoint: '/health',
     landingPage: false,
     // Served by graphiqlPagePlugin (compressed, cacheable), with its code inlined: no CDN needed.
@@ -202,10 +203,10 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     logging: yogaLogging(logger),
     plugins: [
       ...(config.graphiql
-        ? [graphiqlPagePlugin({ endpoint: '/graphql', options: { title: 'Storefront gateway', defaultQuery: GRAPHIQL_DEFAULT_QUERY } })]
+        ? [graphiqlPagePlugin({ endpoint: GRAPHQL_ENDPOINT, options: { title: 'Storefront gateway', defaultQuery: GRAPHIQL_DEFAULT_QUERY } })]
         : []),
       metrics.plugin('/metrics'),
-      requestLogPlugin({ logger, metrics, now, records, graphqlEndpoint: '/graphql' }) as Plugin,
+      requestLogPlugin({ logger, metrics, now, graphqlEndpoint: GRAPHQL_ENDPOINT }) as Plugin,
       // Cookie-authenticated requests must not be "simple" requests a foreign page can send without preflight.
       csrfPreventionPlugin(),
       validationErrorCodesPlugin(),
@@ -237,4 +238,3 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   };
 }
 
-export type { YogaInitialContext };

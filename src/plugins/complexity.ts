@@ -2,6 +2,7 @@ import { getNamedType, GraphQLObjectType, Kind, type DocumentNode, type GraphQLO
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { Plugin } from 'graphql-yoga';
 import { gatewayError } from '../errors';
+import { documentMemo } from './document-memo';
 
 const MAX_SCORES_PER_DOCUMENT = 256;
 
@@ -29,21 +30,19 @@ export const storefrontComplexity: ComplexityEstimator = ({ args, childComplexit
  * execution (not as a cached validation rule) because page sizes often come from variables.
  */
 export function complexityLimitPlugin(maxCost: number): Plugin {
-  // Scores are memoised per schema and document (and per variables for documents that declare any):
-  // the same operation sent again costs one lookup.
-  const scores = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, number>>>();
+  // Scores are memoised per schema and document, and per variables for documents that declare any.
+  const scoresOf = documentMemo((_schema, document) => ({
+    hasVariables: document.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && (d.variableDefinitions?.length ?? 0) > 0),
+    scores: new Map<string, number>(),
+  }));
   const score = (schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName?: string): number => {
-    let bySchema = scores.get(schema);
-    if (!bySchema) scores.set(schema, (bySchema = new WeakMap()));
-    let byVariables = bySchema.get(document);
-    if (!byVariables) bySchema.set(document, (byVariables = new Map()));
-    const hasVariables = document.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && (d.variableDefinitions?.length ?? 0) > 0);
+    const { hasVariables, scores } = scoresOf(schema, document);
     const key = `${operationName ?? ''}|${hasVariables ? JSON.stringify(variables) : ''}`;
-    let value = byVariables.get(key);
+    let value = scores.get(key);
     if (value === undefined) {
       value = getComplexity({ schema, query: document, variables, operationName, estimators: [storefrontComplexity] });
-      if (byVariables.size >= MAX_SCORES_PER_DOCUMENT) byVariables.clear();
-      byVariables.set(key, value);
+      if (scores.size >= MAX_SCORES_PER_DOCUMENT) scores.clear();
+      scores.set(key, value);
     }
     return value;
   };

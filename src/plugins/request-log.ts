@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { getOperationAST } from 'graphql';
 import type { Plugin, YogaInitialContext } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import type { GatewayContext } from '../context';
+import { safeHeaderId, type GatewayContext } from '../context';
 import type { GatewayMetrics } from './metrics';
 
 interface RequestRecord {
@@ -15,8 +15,6 @@ interface RequestRecord {
   context?: GatewayContext;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 /**
  * One structured log line per GraphQL request (request id, correlation id, operation, status, duration,
  * upstream calls, error codes) and the request metrics. Nothing from headers or variables is logged.
@@ -25,29 +23,27 @@ export function requestLogPlugin(deps: {
   logger: Logger;
   metrics: GatewayMetrics;
   now: () => number;
-  records: WeakMap<Request, RequestRecord>;
   graphqlEndpoint: string;
 }): Plugin<GatewayContext & YogaInitialContext> {
+  const records = new WeakMap<Request, RequestRecord>();
   return {
     onRequest({ request, url }) {
       if (url.pathname !== deps.graphqlEndpoint) return;
-      const inbound = request.headers.get('x-request-id');
-      const correlation = request.headers.get('x-correlation-id');
-      deps.records.set(request, {
-        id: inbound && REQUEST_ID.test(inbound) ? inbound : randomUUID(),
-        inboundCorrelationId: correlation && REQUEST_ID.test(correlation) ? correlation : undefined,
+      records.set(request, {
+        id: safeHeaderId(request.headers.get('x-request-id')) ?? randomUUID(),
+        inboundCorrelationId: safeHeaderId(request.headers.get('x-correlation-id')),
         started: deps.now(),
         errorCodes: [],
       });
     },
     onExecute({ args }) {
-      const record = deps.records.get(args.contextValue.request);
+      const record = records.get(args.contextValue.request);
       if (!record) return;
       record.operationName = getOperationAST(args.document, args.operationName)?.name?.value;
       record.context = args.contextValue;
     },
     onResultProcess({ request, result }) {
-      const record = deps.records.get(request);
+      const record = records.get(request);
       if (!record) return;
       const results = Array.isArray(result) ? result : [result];
       for (const item of results) {
@@ -56,7 +52,7 @@ export function requestLogPlugin(deps: {
       }
     },
     onResponse({ request, response }) {
-      const record = deps.records.get(request);
+      const record = records.get(request);
       if (!record) return;
       const durationMs = deps.now() - record.started;
       response.headers.set('x-request-id', record.id);
@@ -80,4 +76,3 @@ export function requestLogPlugin(deps: {
   };
 }
 
-export type { RequestRecord };

@@ -13,6 +13,7 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../context';
+import { documentMemo } from './document-memo';
 
 const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
 
@@ -61,25 +62,12 @@ export function isStorefrontOnly(schema: GraphQLSchema, document: DocumentNode, 
 /**
  * The fast path: an operation that touches only Storefront API fields — already parsed and validated
  * against the served schema by yoga — is forwarded as one upstream request, unchanged, instead of being
- * planned and re-assembled by the stitching layer. The verdict is computed once per document and schema.
- * Identity is unaffected: the executor builds upstream headers from the verified context as always.
+ * planned and re-assembled by the stitching layer. The verdict is computed once per document and schema
+ * (`gatewayFields` is read then: it changes with the schema). Identity is unaffected: the executor
+ * builds upstream headers from the verified context as always.
  */
-/** `gatewayFields` is read per verdict: it changes with the schema. */
 export function storefrontPassthroughPlugin(deps: { executor: Executor; gatewayFields: () => Set<string> }): Plugin<GatewayContext> {
-  const verdicts = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, boolean>>();
-  const verdict = (schema: GraphQLSchema, document: DocumentNode): boolean => {
-    let bySchema = verdicts.get(schema);
-    if (!bySchema) {
-      bySchema = new WeakMap();
-      verdicts.set(schema, bySchema);
-    }
-    let value = bySchema.get(document);
-    if (value === undefined) {
-      value = isStorefrontOnly(schema, document, deps.gatewayFields());
-      bySchema.set(document, value);
-    }
-    return value;
-  };
+  const verdict = documentMemo((schema, document) => isStorefrontOnly(schema, document, deps.gatewayFields()));
   return {
     onExecute({ args, setExecuteFn }) {
       if (!verdict(args.schema, args.document)) return;
