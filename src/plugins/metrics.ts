@@ -2,6 +2,8 @@ import type { Plugin } from 'graphql-yoga';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { UpstreamObserver } from '../remote/upstream-fetch';
 
+const DURATION_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
 /**
  * Prometheus metrics on a registry of this gateway's own (several gateways can share a process in tests).
  * Hand-made with prom-client rather than the envelop Prometheus plugin: the gateway's interesting numbers —
@@ -20,7 +22,7 @@ export function createMetrics(options: { defaultMetrics: boolean }) {
   const duration = new Histogram({
     name: 'gateway_http_request_duration_seconds',
     help: 'GraphQL HTTP request duration',
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    buckets: DURATION_BUCKETS_SECONDS,
     registers: [registry],
   });
   const errors = new Counter({
@@ -39,7 +41,7 @@ export function createMetrics(options: { defaultMetrics: boolean }) {
     name: 'gateway_upstream_request_duration_seconds',
     help: 'Upstream request duration by upstream',
     labelNames: ['upstream'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    buckets: DURATION_BUCKETS_SECONDS,
     registers: [registry],
   });
 
