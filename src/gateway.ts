@@ -123,7 +123,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     const resolverDeps: ResolverDeps = {
       config,
       store,
-      executor,
+      // The gateway's own storefront operations (profile, login, cart check) need no stitching plan.
+      executor: directExecutor,
       rest,
       storefront,
       sessionTokens,

@@ -13,6 +13,7 @@ import type { StorefrontSubschema } from '../remote/storefront';
 export interface ResolverDeps {
   config: GatewayConfig;
   store: StoreConfig;
+  /** Runs the gateway's own storefront operations (storefront-operations.ts). */
   executor: Executor;
   rest: RestClient;
   storefront: StorefrontSubschema;
@@ -24,11 +25,15 @@ export interface ResolverDeps {
   log: (event: string, fields: Record<string, unknown>) => void;
 }
 
-/** Opens a gateway session for `shopper`: replaces the request's session, sets the cookie, returns the bearer token. */
+/**
+ * Opens a gateway session for `shopper`: replaces the request's session, sets the cookie, returns the bearer
+ * token — and answers the rest of this request (the result's fields, later mutations) for the new shopper.
+ */
 export async function openSession(deps: ResolverDeps, ctx: GatewayContext, shopper: Shopper, notAfter?: number): Promise<string> {
   if (ctx.session) deps.revocations.revoke(ctx.session.id, ctx.session.expiresAt);
   const { token, session } = await deps.sessionTokens.issue(shopper, notAfter);
   ctx.responseCookies.push(sessionCookie(deps.cookie, token, session.expiresAt - Math.floor(deps.now() / 1000)));
+  ctx.shopper = shopper;
   deps.log('session opened', { customerId: shopper.customerId, correlationId: ctx.correlationId });
   return token;
 }

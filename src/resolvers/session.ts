@@ -113,8 +113,6 @@ export function createSessionResolvers(deps: ResolverDeps): SessionResolvers {
         await deps.loginThrottle.succeeded(args.email);
         const { shopper, notAfter } = verified;
         const sessionToken = await openSession(deps, ctx, shopper, notAfter);
-        // The rest of this request (the login result's fields, later mutations) is answered for the new shopper.
-        ctx.shopper = shopper;
         return { result: 'success', shopper, sessionToken, cart: null, customerAccessToken: null };
       },
 

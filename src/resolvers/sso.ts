@@ -37,14 +37,9 @@ function requireShopper(ctx: GatewayContext): Shopper {
 
 export function createSsoResolvers(deps: ResolverDeps): SsoResolvers {
   const { store } = deps;
-  const sign = createCustomerLoginSigner({ clientId: store.clientId, clientSecret: store.clientSecret, storeHash: store.storeHash, now: deps.now });
-  const verifyCurrentCustomer = createCurrentCustomerVerifier({
-    clientId: store.clientId,
-    clientSecret: store.clientSecret,
-    storeHash: store.storeHash,
-    now: deps.now,
-  });
-
+  // Both take the API account (client id and secret) and store hash from the store configuration.
+  const sign = createCustomerLoginSigner({ ...store, now: deps.now });
+  const verifyCurrentCustomer = createCurrentCustomerVerifier({ ...store, now: deps.now });
   const spentJwts = createReplayGuard(deps.now);
 
   async function loginUrl(ctx: GatewayContext, shopper: Shopper, redirectTo: string, channelId: number): Promise<CustomerLoginUrlPayload> {
@@ -100,7 +95,6 @@ export function createSsoResolvers(deps: ResolverDeps): SsoResolvers {
         if (!spentJwts.claim(args.currentCustomerJwt, expiresAt)) throw rejected('ALREADY_USED', 'token was already used to open a session');
         const { shopper, notAfter } = await upstreamSession(ctx, verified);
         const sessionToken = await openSession(deps, ctx, shopper, notAfter);
-        ctx.shopper = shopper;
         const payload: GatewaySessionPayload = { sessionToken, customer: currentCustomerPayload(shopper, 'CURRENT_CUSTOMER_JWT') };
         return payload;
       },
