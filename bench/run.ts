@@ -2,7 +2,7 @@
 // autocannon. Each server runs in its own process; autocannon runs here. Per scenario: verify every target
 // answers correctly, warm each up, then alternate the targets round by round (order reversed every other round)
 // so machine drift cancels, and report medians over the rounds. See bench/README.md.
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, platform, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import autocannon from 'autocannon';
@@ -10,6 +10,7 @@ import type { SandboxIdentity } from '../src/sandbox';
 import { ensureHiveGateway, freePort, HIVE_GATEWAY_VERSION, startAnnouncingChild, startLoggingChild, stopChild, type Child } from './processes';
 import type { Counters } from './child-protocol';
 import { median, round, table } from './stats';
+import { projectRoot } from '../src/project-root';
 
 // ---------------------------------------------------------------------------------------------- settings
 
@@ -34,17 +35,7 @@ const SETTINGS = {
   cpuProf: (process.env.BENCH_CPU_PROF ?? '').split(',').map((s) => s.trim()).filter(Boolean),
 };
 
-function projectRoot(): string {
-  // Compiled to dist/bench/run.js; the sources live in <root>/bench.
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('package.json not found above ' + __dirname);
-    dir = parent;
-  }
-  return dir;
-}
-
+// Compiled to dist/bench/run.js; the sources live in <root>/bench.
 const ROOT = projectRoot();
 const CACHE = join(ROOT, 'bench', '.cache');
 const OUTPUT = resolve(ROOT, process.env.BENCH_OUTPUT ?? join('bench', 'results', 'latest.json'));

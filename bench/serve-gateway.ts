@@ -4,7 +4,7 @@
 // measures the request path, not log I/O. The stats port counts received /graphql requests.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseConfig, type GatewayConfig } from '../src/config';
+import { parseConfig, withStore } from '../src/config';
 import { createGateway } from '../src/gateway';
 import { createLogger } from '../src/logger';
 import { sandboxStoreConfig, type SandboxEndpoint } from '../src/sandbox-mode';
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: process.env.BENCH_GATEWAY_LOG_LEVEL ?? 'warn',
   });
   const store = await sandboxStoreConfig(sandbox, { authMode: startup.authMode, timeoutMs: startup.upstreamTimeoutMs });
-  const config: GatewayConfig = { ...startup, store };
+  const config = withStore(startup, store);
   const logger = createLogger(config.logLevel);
   const gateway = await createGateway(config, { logger, defaultMetrics: true });
   const counters = createCounters();

@@ -1,12 +1,11 @@
 // Shared by the scripts and the compat tests: build the gateway the way src/main.ts and test/helpers/stack.ts do,
 // without importing test helpers (scripts must not depend on test code) and without reading the environment.
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
 import pino from 'pino';
-import { parseConfig, type GatewayConfig, type StoreConfig } from '../src/config';
+import { parseConfig, withStore, type GatewayConfig, type StoreConfig } from '../src/config';
 import { createGateway, type Gateway } from '../src/gateway';
+export { projectRoot } from '../src/project-root';
 import { sandboxStoreConfig } from '../src/sandbox-mode';
 import type { Sandbox } from '../src/sandbox';
 
@@ -14,26 +13,13 @@ import type { Sandbox } from '../src/sandbox';
 export const HARNESS_SESSION_SECRET = 'harness-session-secret-0123456789-abcdefghij';
 export const HARNESS_TIMEOUT_MS = 10_000;
 
-/** The repository root, found from this file both under ts-jest (scripts/) and compiled (dist/scripts/). */
-export function projectRoot(from: string = __dirname): string {
-  let dir = from;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`package.json not found above ${from}`);
-    dir = parent;
-  }
-  return dir;
-}
-
 /**
  * The documented defaults (what `npm start` gets from an empty environment), pinned where a scripted run
  * needs it: a fixed session secret, an ephemeral port, no periodic schema refresh timer keeping the process alive.
  */
 export function gatewayConfig(store: StoreConfig, overrides: Partial<Omit<GatewayConfig, 'store'>> = {}): GatewayConfig {
-  const { store: _store, authMode: _authMode, channelId: _channelId, trustedProxySecret: _proxySecret, sandbox: _sandbox, ...defaults } =
-    parseConfig({});
   return {
-    ...defaults,
+    ...withStore(parseConfig({}), store),
     port: 0,
     host: '127.0.0.1',
     upstreamTimeoutMs: HARNESS_TIMEOUT_MS,
@@ -41,7 +27,6 @@ export function gatewayConfig(store: StoreConfig, overrides: Partial<Omit<Gatewa
     schemaRefreshSeconds: 0,
     session: { secret: HARNESS_SESSION_SECRET, ttlSeconds: 3600, cookieName: 'sfgw_session', cookieSecure: false },
     ...overrides,
-    store,
   };
 }
 

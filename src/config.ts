@@ -99,6 +99,12 @@ export type StartupConfig = Omit<GatewayConfig, 'store'> & {
   sandbox: SandboxPlan;
 };
 
+/** The gateway's configuration once its store is known: the start-up-only fields are dropped. */
+export function withStore(startup: StartupConfig, store: StoreConfig): GatewayConfig {
+  const { store: _store, authMode: _authMode, channelId: _channelId, trustedProxySecret: _proxySecret, sandbox: _sandbox, ...config } = startup;
+  return { ...config, store };
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

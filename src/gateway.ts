@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { stitchSchemas } from '@graphql-tools/stitch';
 import { FilterRootFields } from '@graphql-tools/wrap';
 import { OperationTypeNode, parse, printSchema, type GraphQLSchema } from 'graphql';
@@ -26,6 +26,7 @@ import { createCircuitBreaker } from './remote/resilient-executor';
 import { createStorefrontExecutor, loadStorefrontSchema, storefrontResilience, type StorefrontSubschema } from './remote/storefront';
 import { createDirectStorefrontExecutor } from './remote/storefront-direct';
 import type { FetchFn } from './remote/upstream-fetch';
+import { projectRoot } from './project-root';
 import { createResolvers } from './resolvers';
 import type { ResolverDeps } from './resolvers/deps';
 
@@ -61,16 +62,6 @@ const GRAPHQL_ENDPOINT = '/graphql';
 /** Storefront root fields the gateway answers itself (DESIGN.md "GraphQL surface"). */
 const INTERCEPTED_MUTATIONS = new Set(['login', 'logout']);
 const READY_PROBE = parse('query GatewayReadiness { __typename }');
-
-function projectRoot(): string {
-  let dir = __dirname;
-  while (!readdirSync(dir).includes('package.json')) {
-    const parent = resolve(dir, '..');
-    if (parent === dir) throw new Error('package.json not found above ' + __dirname);
-    dir = parent;
-  }
-  return dir;
-}
 
 /** The gateway's own SDL: every file in schema/gateway/. */
 export function gatewayTypeDefs(): string[] {

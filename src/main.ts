@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { ConfigError, parseConfig, type GatewayConfig, type StartupConfig } from './config';
+import { ConfigError, parseConfig, withStore, type StartupConfig } from './config';
 import { createGateway } from './gateway';
 import { createLogger } from './logger';
 import { sandboxStoreConfig } from './sandbox-mode';
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     });
     logger.info({ sandbox: sandbox.url, storeHash: store.storeHash }, 'sandbox mode: embedded sandbox store started');
   }
-  const gatewayConfig: GatewayConfig = { ...config, store };
+  const gatewayConfig = withStore(config, store);
   const gateway = await createGateway(gatewayConfig, { logger, defaultMetrics: true });
   const server = createServer(gateway.handler);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));

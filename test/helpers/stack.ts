@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import { parseConfig, type AuthMode, type GatewayConfig, type StoreConfig } from '../../src/config';
+import { parseConfig, withStore, type AuthMode, type GatewayConfig, type StoreConfig } from '../../src/config';
 import { createGateway, type Gateway } from '../../src/gateway';
 import { createLogger } from '../../src/logger';
 import type { FetchFn } from '../../src/remote/upstream-fetch';
@@ -47,8 +47,7 @@ export async function startGateway(sandbox: Sandbox, options: StartGatewayOption
   const timeoutMs = options.config?.upstreamTimeoutMs ?? 5000;
   const store = await sandboxStoreConfig(sandbox, { authMode: options.authMode ?? 'impersonation', timeoutMs });
   // Start from the documented defaults, as `npm start` would, then pin what tests rely on.
-  const { store: _store, authMode: _authMode, channelId: _channelId, trustedProxySecret: _secret, sandbox: _sandbox, ...defaults } =
-    parseConfig({});
+  const defaults = withStore(parseConfig({}), { ...store, ...options.store });
   const config: GatewayConfig = {
     ...defaults,
     port: 0,
@@ -58,7 +57,6 @@ export async function startGateway(sandbox: Sandbox, options: StartGatewayOption
     schemaRefreshSeconds: 0,
     ...options.config,
     session: { secret: SESSION_SECRET, ttlSeconds: 3600, cookieName: 'sfgw_session', cookieSecure: false, ...options.config?.session },
-    store: { ...store, ...options.store },
   };
   const logs: string[] = [];
   const logger = createLogger('debug', { write: (line: string) => void logs.push(line) });
