@@ -1,7 +1,8 @@
 import { EncryptJWT, SignJWT } from 'jose';
-import { startSandbox, type Sandbox } from '../../src/sandbox';
-import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
-import { gql, startGateway, WHOLESALE, type GatewayServer } from '../helpers/stack';
+import type { Sandbox } from '../../src/sandbox';
+import { parseConfig } from '../../src/config';
+import { startProxiedStack, type FaultProxy, type ProxiedStack } from '../helpers/fault-proxy';
+import { gql, WHOLESALE, type GatewayServer } from '../helpers/stack';
 
 /**
  * The bad-input battery: every case asserts its error code and that the gateway then still answers a
@@ -37,39 +38,28 @@ async function login(account = WHOLESALE, ip = freshIp()): Promise<string> {
 
 const upstreamGraphql = () => proxy.requests.filter((r) => r.path === '/graphql');
 
+let stack: ProxiedStack;
+
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, clientSecret: CLIENT_SECRET, rateLimitQuota: 100_000 });
-  proxy = await startFaultProxy(sandbox.url);
-  gateway = await startGateway(sandbox, {
-    store: { storefrontUrl: `${proxy.url}/graphql`, apiUrl: proxy.url },
+  stack = await startProxiedStack({
+    sandbox: { clientSecret: CLIENT_SECRET, rateLimitQuota: 100_000 },
+    through: ['storefront', 'rest'],
     config: {
       upstreamTimeoutMs: 800,
       upstreamRetries: 1,
       trustProxy: true,
       corsOrigins: ['https://shop.example.com'],
       loginLimits: { windowSeconds: 600, maxAttemptsPerIp: 15, maxFailuresPerEmail: 5 },
-      limits: {
-        maxDepth: 16,
-        maxAliases: 30,
-        maxTokens: 5000,
-        maxCost: 10_000,
-        maxBodyBytes: 262_144,
-        maxBatch: 5,
-        introspection: true,
-        fieldSuggestions: false,
-      },
+      limits: { ...parseConfig({}).limits, maxBatch: 5, fieldSuggestions: false },
     },
   });
+  ({ sandbox, proxy, gateway } = stack);
   secretsSeen.add(CLIENT_SECRET);
   secretsSeen.add(sandbox.identity.accessToken);
   secretsSeen.add(gateway.gateway.config.store.storefrontToken);
   secretsSeen.add(WHOLESALE.pass);
 });
-afterAll(async () => {
-  await gateway.close();
-  await proxy.close();
-  await sandbox.close();
-});
+afterAll(() => stack.close());
 beforeEach(() => {
   proxy.clearFaults();
   proxy.requests.length = 0;

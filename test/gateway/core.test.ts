@@ -1,3 +1,4 @@
+import { parseConfig } from '../../src/config';
 import { GRAPHIQL_DEFAULT_QUERY } from '../../src/graphiql-examples';
 import { gql, loginAs, startStack, WHOLESALE, type Stack } from '../helpers/stack';
 
@@ -137,7 +138,7 @@ describe('introspection switched off (GATEWAY_INTROSPECTION=false)', () => {
   it('refuses introspection and keeps serving operations', async () => {
     const stack = await startStack({
       config: {
-        limits: { maxDepth: 16, maxAliases: 30, maxTokens: 5000, maxCost: 10_000, maxBodyBytes: 262_144, maxBatch: 10, introspection: false, fieldSuggestions: false },
+        limits: { ...parseConfig({}).limits, introspection: false },
       },
     });
     try {

@@ -1,32 +1,19 @@
 import { EncryptJWT } from 'jose';
 import { hkdfSync } from 'node:crypto';
-import { startSandbox } from '../../src/sandbox';
-import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
-import { gql, loginAs, startGateway, WHOLESALE, type GatewayServer, type Stack } from '../helpers/stack';
+import { startProxiedStack, type ProxiedStack } from '../helpers/fault-proxy';
+import { gql, loginAs, startGateway, WHOLESALE, type GatewayServer } from '../helpers/stack';
 
 const LOGIN_OP = `mutation Login($email: String!, $pass: String!) { login(email: $email, password: $pass) { result } }`;
 const PRICES = `{ site { products(first: 10) { edges { node { entityId prices { price { value } } } } } } customer { entityId } }`;
 
 describe('identity rules over HTTP', () => {
-  let stack: Stack;
-  let proxy: FaultProxy;
+  let stack: ProxiedStack;
   let offsetMs = 0;
   const clockNow = () => Date.now() + offsetMs;
   /** Headers of the storefront requests the gateway sent, recorded by a real proxy in front of the sandbox. */
-  const sent = () => proxy.requests.filter((r) => r.path === '/graphql').map((r) => new Headers(r.headers as Record<string, string>));
+  const sent = () => stack.proxy.requests.filter((r) => r.path === '/graphql').map((r) => new Headers(r.headers as Record<string, string>));
   beforeAll(async () => {
-    const sandbox = await startSandbox({ port: 0 });
-    proxy = await startFaultProxy(sandbox.url);
-    const gateway = await startGateway(sandbox, { now: clockNow, store: { storefrontUrl: `${proxy.url}/graphql` } });
-    stack = {
-      sandbox,
-      gateway,
-      close: async () => {
-        await gateway.close();
-        await proxy.close();
-        await sandbox.close();
-      },
-    };
+    stack = await startProxiedStack({ now: clockNow, through: ['storefront'] });
   });
   afterAll(() => stack.close());
   afterEach(() => {
@@ -41,7 +28,7 @@ describe('identity rules over HTTP', () => {
     // Both upstream paths: forwarded unchanged (storefront fields only) and stitched (with a gateway field).
     for (const query of [PRICES, PRICES.replace('customer { entityId }', 'customer { entityId } currentCustomer { entityId }')]) {
       const guest = await gql(stack.gateway.graphqlUrl, query);
-      proxy.requests.length = 0;
+      stack.proxy.requests.length = 0;
       const spoofed = await gql(stack.gateway.graphqlUrl, query, {}, {
         'x-bc-customer-id': String(wholesaleId),
         'x-bc-customer-access-token': 'a'.repeat(64) + '_9999999999',
@@ -61,7 +48,7 @@ describe('identity rules over HTTP', () => {
 
   it('never forwards the inbound Authorization header: upstream sees the server token and the verified shopper', async () => {
     const { token } = await loginAs(stack.gateway.graphqlUrl, WHOLESALE);
-    proxy.requests.length = 0;
+    stack.proxy.requests.length = 0;
     const response = await gql<{ customer: { entityId: number } }>(stack.gateway.graphqlUrl, PRICES, {}, {
       authorization: `Bearer ${token}`,
       'x-bc-customer-id': '999999',
@@ -77,11 +64,11 @@ describe('identity rules over HTTP', () => {
   });
 
   it('forwards a correlation id (generated when absent) and Accept-Language', async () => {
-    proxy.requests.length = 0;
+    stack.proxy.requests.length = 0;
     await gql(stack.gateway.graphqlUrl, `{ customer { entityId } }`, {}, { 'x-correlation-id': 'corr-123', 'accept-language': 'de-DE' });
     expect(sent()[0].get('x-correlation-id')).toBe('corr-123');
     expect(sent()[0].get('accept-language')).toBe('de-DE');
-    proxy.requests.length = 0;
+    stack.proxy.requests.length = 0;
     await gql(stack.gateway.graphqlUrl, `{ customer { entityId } }`);
     expect(sent()[0].get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
@@ -175,9 +162,7 @@ describe('identity rules over HTTP', () => {
 
 describe('customer-access-token mode headers', () => {
   it('sends the session CAT with the private token, asks BigCommerce to refuse an invalid one, and never forwards client values', async () => {
-    const sandbox = await startSandbox({ port: 0 });
-    const proxy = await startFaultProxy(sandbox.url);
-    const gateway = await startGateway(sandbox, { authMode: 'customer-access-token', store: { storefrontUrl: `${proxy.url}/graphql` } });
+    const { gateway, proxy, close } = await startProxiedStack({ authMode: 'customer-access-token', through: ['storefront'] });
     try {
       const { token } = await loginAs(gateway.graphqlUrl, WHOLESALE);
       proxy.requests.length = 0;
@@ -197,18 +182,14 @@ describe('customer-access-token mode headers', () => {
         expect(headers.authorization).toBe(`Bearer ${gateway.gateway.config.store.storefrontToken}`);
       }
     } finally {
-      await gateway.close();
-      await proxy.close();
-      await sandbox.close();
+      await close();
     }
   });
 });
 
 describe('the two upstream paths', () => {
   it('forwards a storefront-only operation unchanged in one request, and plans operations with gateway fields', async () => {
-    const sandbox = await startSandbox({ port: 0 });
-    const proxy = await startFaultProxy(sandbox.url);
-    const gateway = await startGateway(sandbox, { store: { storefrontUrl: `${proxy.url}/graphql` } });
+    const { gateway, proxy, close } = await startProxiedStack({ through: ['storefront'] });
     try {
       proxy.requests.length = 0; // start-up introspection
       const storefrontOnly = `query Catalog($n: Int) { site { products(first: $n) { edges { node { entityId name } } } } customer { entityId } }`;
@@ -227,9 +208,7 @@ describe('the two upstream paths', () => {
       expect(planned[0].query).not.toContain('pricing');
       expect(planned[0].query).toContain('entityId');
     } finally {
-      await gateway.close();
-      await proxy.close();
-      await sandbox.close();
+      await close();
     }
   });
 });

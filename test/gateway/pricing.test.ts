@@ -1,6 +1,6 @@
-import { startSandbox, type Sandbox } from '../../src/sandbox';
-import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
-import { gql, loginAs, RETAIL, SERVER_KEY, startGateway, WHOLESALE, type GatewayServer } from '../helpers/stack';
+import type { Sandbox } from '../../src/sandbox';
+import { startProxiedStack, type FaultProxy, type ProxiedStack } from '../helpers/fault-proxy';
+import { gql, loginAs, RETAIL, SERVER_KEY, WHOLESALE, type GatewayServer } from '../helpers/stack';
 
 const PRICING_PATH = /\/v3\/pricing\/products$/;
 const FULL_PRICING = `productId variantId options { optionId valueId }
@@ -70,16 +70,12 @@ describe('pricing over HTTP (REST Pricing API behind a counting proxy)', () => {
     return new Map(body.data.map((item) => [item.product_id, item]));
   }
 
+  let stack: ProxiedStack;
   beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, rateLimitQuota: 100_000 });
-    proxy = await startFaultProxy(sandbox.url);
-    gateway = await startGateway(sandbox, { store: { apiUrl: proxy.url }, config: { upstreamTimeoutMs: 1500 } });
+    stack = await startProxiedStack({ sandbox: { rateLimitQuota: 100_000 }, through: ['rest'], config: { upstreamTimeoutMs: 1500 } });
+    ({ sandbox, proxy, gateway } = stack);
   });
-  afterAll(async () => {
-    await gateway.close();
-    await proxy.close();
-    await sandbox.close();
-  });
+  afterAll(() => stack.close());
   beforeEach(() => {
     proxy.clearFaults();
     proxy.requests.length = 0;

@@ -1,5 +1,6 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
-import { closeServer, listen } from './stack';
+import { startSandbox, type SandboxOptions } from '../../src/sandbox';
+import { closeServer, listen, startGateway, type Stack, type StartGatewayOptions } from './stack';
 
 export type Fault =
   | { kind: 'pass' }
@@ -78,6 +79,39 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     close: async () => {
       for (const req of hanging) req.socket.destroy();
       await closeServer(server);
+    },
+  };
+}
+
+export interface ProxiedStack extends Stack {
+  proxy: FaultProxy;
+}
+
+/**
+ * Sandbox → fault proxy → gateway: the gateway reaches the upstreams named in `through` via the proxy
+ * (which records every request and can fail them), everything else directly.
+ */
+export async function startProxiedStack(
+  options: StartGatewayOptions & { sandbox?: SandboxOptions; through: Array<'storefront' | 'rest'> },
+): Promise<ProxiedStack> {
+  const sandbox = await startSandbox({ port: 0, ...options.sandbox });
+  const proxy = await startFaultProxy(sandbox.url);
+  const gateway = await startGateway(sandbox, {
+    ...options,
+    store: {
+      ...(options.through.includes('storefront') ? { storefrontUrl: `${proxy.url}/graphql` } : {}),
+      ...(options.through.includes('rest') ? { apiUrl: proxy.url } : {}),
+      ...options.store,
+    },
+  });
+  return {
+    sandbox,
+    proxy,
+    gateway,
+    close: async () => {
+      await gateway.close();
+      await proxy.close();
+      await sandbox.close();
     },
   };
 }
