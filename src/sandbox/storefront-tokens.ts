@@ -1,6 +1,8 @@
 // Storefront API tokens (storefront, private, customer impersonation) as BigCommerce issues them: ES256 JWTs
-// (FACTS §1.2). The sandbox signs with a key pair generated at start, so tokens do not outlive the process.
-import { CompactSign, compactVerify, generateKeyPair, type KeyLike } from 'jose';
+// (FACTS §1.2). The signing key is derived from the sandbox's identity, so — as with BigCommerce — a token
+// outlives a restart of the store: a gateway configured with one recovers when the sandbox comes back.
+import { createECDH, createPrivateKey, createPublicKey, hkdfSync, type KeyObject } from 'node:crypto';
+import { CompactSign, compactVerify } from 'jose';
 
 export type TokenKind = 'storefront' | 'private' | 'impersonation';
 export type TokenScope = 'Unauthenticated' | 'Customer' | 'B2B';
@@ -67,15 +69,29 @@ function isClaims(value: unknown): value is StorefrontTokenClaims {
   );
 }
 
+/** A P-256 key pair whose private scalar comes from `secret` (HKDF): the same identity, the same key. */
+export function deriveSigningKeys(secret: string): { privateKey: KeyObject; publicKey: KeyObject } {
+  const d = Buffer.from(hkdfSync('sha256', secret, 'sandbox-store', 'storefront-token-signing-v1', 32));
+  const ecdh = createECDH('prime256v1');
+  ecdh.setPrivateKey(d);
+  const point = ecdh.getPublicKey(); // 0x04 ‖ x ‖ y
+  const jwk = { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url') };
+  return {
+    privateKey: createPrivateKey({ key: { ...jwk, d: d.toString('base64url') }, format: 'jwk' }),
+    publicKey: createPublicKey({ key: jwk, format: 'jwk' }),
+  };
+}
+
 export async function createStorefrontTokenService(opts: {
   storeHash: string;
   clientId: string;
+  clientSecret: string;
+  accessToken: string;
   channelId: number;
   now: () => number;
   revoked: Set<string>;
 }): Promise<StorefrontTokenService> {
-  const { privateKey, publicKey } = await generateKeyPair('ES256');
-  const key: KeyLike = publicKey;
+  const { privateKey, publicKey: key } = deriveSigningKeys(`${opts.storeHash}\n${opts.clientSecret}\n${opts.accessToken}`);
   // An ES256 signature check costs more than the rest of a request; a token's signature never changes, so
   // tokens whose signature verified are remembered (bounded). Expiry and revocation are still checked every time.
   const signatureVerified = new Set<string>();
