@@ -1,5 +1,6 @@
 // Mutable in-memory state of one sandbox instance: carts, customer access tokens, storefront sessions,
-// used Customer Login jti values and revoked storefront tokens. Nothing survives a restart, on purpose.
+// used Customer Login jti values and revoked storefront tokens. None of it survives a restart, on purpose
+// (storefront tokens themselves do: their key follows the identity; a revocation is forgotten with the process).
 import { randomBytes, randomUUID } from 'node:crypto';
 
 export interface CartLine {
