@@ -1,5 +1,6 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import type { Session, SessionRevocations, SessionTokens, Shopper } from './auth/session-token';
+import type { Session, SessionTokens, Shopper } from './auth/session-token';
+import type { RevocationStore } from './state/types';
 import { SessionTokenError } from './auth/session-token';
 import { gatewayError } from './errors';
 
@@ -23,7 +24,7 @@ export interface GatewayContext {
 
 export interface ContextDeps {
   sessionTokens: SessionTokens;
-  revocations: SessionRevocations;
+  revocations: RevocationStore;
   cookieName: string;
   /** The Set-Cookie value that deletes the session cookie. */
   clearedCookie: string;
@@ -89,7 +90,7 @@ export function createContextFactory(deps: ContextDeps) {
         const expired = error instanceof SessionTokenError && error.reason === 'expired';
         throw refuse(expired ? 'Session expired; log in again' : 'Invalid session');
       }
-      if (deps.revocations.isRevoked(session.id)) throw refuse('Session has ended; log in again');
+      if (await deps.revocations.isRevoked(session.id)) throw refuse('Session has ended; log in again');
     }
     const correlationHeader = request.headers.get('x-correlation-id');
     const language = request.headers.get('accept-language');

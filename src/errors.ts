@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'UPSTREAM_ERROR',
   'UPSTREAM_TIMEOUT',
+  /** Shared state (Redis) unreachable: what depends on it fails closed, and a client should retry, not log out. */
+  'UNAVAILABLE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -17,6 +19,7 @@ export const INTERNAL_ERROR_CODE = 'INTERNAL_SERVER_ERROR';
 
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   UNAUTHENTICATED: 401,
+  UNAVAILABLE: 503,
 };
 
 /**

@@ -10,8 +10,10 @@ import type { GatewayConfig } from './config';
 import { createContextFactory, type GatewayContext } from './context';
 import { maskError, validationErrorCodesPlugin } from './error-masking';
 import { clearedSessionCookie } from './auth/session-cookie';
-import { createLoginThrottle, createMemoryCounterStore, type CounterStore } from './auth/login-throttle';
-import { createSessionRevocations, createSessionTokens, deriveSessionKey } from './auth/session-token';
+import { createLoginThrottle } from './auth/login-throttle';
+import { createSessionTokens, deriveSessionKey } from './auth/session-token';
+import { createMemoryStores } from './state/memory';
+import type { GatewayStores } from './state/types';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql-examples';
 import { withBodyLimit } from './http/body-limit';
 import { createLogger, yogaLogging } from './logger';
@@ -36,8 +38,8 @@ export interface GatewayDeps {
   logger?: Logger;
   /** Skip introspection (tests that already hold the schema). */
   storefrontSchema?: GraphQLSchema;
-  /** Login attempt counters; in memory unless a shared store is given. */
-  counterStore?: CounterStore;
+  /** Shared state (revocations, login counters, single-use token ids); in memory unless given (e.g. Redis). */
+  stores?: GatewayStores;
   /** Process-level metrics (CPU, memory, event loop) in /metrics; off in tests that run many gateways. */
   defaultMetrics?: boolean;
 }
@@ -94,8 +96,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     observe: metrics.observeUpstream,
   });
   const sessionTokens = createSessionTokens({ key: deriveSessionKey(config.session.secret), now, ttlSeconds: config.session.ttlSeconds });
-  const revocations = createSessionRevocations(now);
-  const loginThrottle = createLoginThrottle({ store: deps.counterStore ?? createMemoryCounterStore(now), limits: config.loginLimits, now });
+  const stores = deps.stores ?? createMemoryStores(now);
+  const loginThrottle = createLoginThrottle({ store: stores.counters, limits: config.loginLimits, now });
   const cookie = { name: config.session.cookieName, secure: config.session.cookieSecure };
   const typeDefs = gatewayTypeDefs();
 
@@ -119,7 +121,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       rest,
       storefront,
       sessionTokens,
-      revocations,
+      stores,
       loginThrottle,
       cookie,
       now,
@@ -159,7 +161,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
 
   const buildContext = createContextFactory({
     sessionTokens,
-    revocations,
+    revocations: stores.revocations,
     cookieName: config.session.cookieName,
     clearedCookie: clearedSessionCookie(cookie),
     trustProxy: config.trustProxy,

@@ -1,53 +1,6 @@
 import type { LoginLimits } from '../config';
 import { gatewayError } from '../errors';
-
-/** Fixed-window counters. In memory here; a shared store (e.g. Redis) can implement the same interface. */
-export interface CounterStore {
-  increment(key: string, windowMs: number): Promise<{ count: number; resetAt: number }>;
-  peek(key: string): Promise<{ count: number; resetAt: number } | undefined>;
-  reset(key: string): Promise<void>;
-}
-
-const MAX_KEYS = 100_000;
-
-export function createMemoryCounterStore(now: () => number): CounterStore {
-  const windows = new Map<string, { count: number; resetAt: number }>();
-  const live = (key: string) => {
-    const entry = windows.get(key);
-    if (entry && entry.resetAt <= now()) {
-      windows.delete(key);
-      return undefined;
-    }
-    return entry;
-  };
-  const prune = (): void => {
-    for (const [key, entry] of windows) if (entry.resetAt <= now()) windows.delete(key);
-    // Still full (an attacker cycling keys): forget the oldest windows rather than grow without bound.
-    for (const key of windows.keys()) {
-      if (windows.size < MAX_KEYS) break;
-      windows.delete(key);
-    }
-  };
-  return {
-    async increment(key, windowMs) {
-      let entry = live(key);
-      if (!entry) {
-        if (windows.size >= MAX_KEYS) prune();
-        entry = { count: 0, resetAt: now() + windowMs };
-        windows.set(key, entry);
-      }
-      entry.count += 1;
-      return { ...entry };
-    },
-    async peek(key) {
-      const entry = live(key);
-      return entry && { ...entry };
-    },
-    async reset(key) {
-      windows.delete(key);
-    },
-  };
-}
+import type { CounterStore } from '../state/types';
 
 /**
  * Credential-stuffing protection for `login`: attempts per client IP, and unsuccessful attempts per email,

@@ -33,7 +33,7 @@ export interface SessionTokens {
 
 const ISSUER = 'storefront-gateway';
 // Small tolerance for clock steps between gateway instances sharing a secret.
-const CLOCK_TOLERANCE_SECONDS = 5;
+export const SESSION_CLOCK_TOLERANCE_SECONDS = 5;
 
 /** Sessions are JWE (dir + A256GCM) so that their content — including a customer access token — stays opaque to the browser. */
 export function deriveSessionKey(secret: string | undefined): Uint8Array {
@@ -74,7 +74,7 @@ export function createSessionTokens(deps: { key: Uint8Array; now: () => number; 
     async verify(token) {
       const known = verified.get(token);
       if (known) {
-        if (known.expiresAt + CLOCK_TOLERANCE_SECONDS > nowSeconds()) return known;
+        if (known.expiresAt + SESSION_CLOCK_TOLERANCE_SECONDS > nowSeconds()) return known;
         verified.delete(token);
         throw new SessionTokenError('expired');
       }
@@ -83,7 +83,7 @@ export function createSessionTokens(deps: { key: Uint8Array; now: () => number; 
           issuer: ISSUER,
           audience: ISSUER,
           currentDate: new Date(deps.now()),
-          clockTolerance: CLOCK_TOLERANCE_SECONDS,
+          clockTolerance: SESSION_CLOCK_TOLERANCE_SECONDS,
           requiredClaims: ['jti', 'iat', 'exp'],
           keyManagementAlgorithms: ['dir'],
           contentEncryptionAlgorithms: ['A256GCM'],
@@ -104,29 +104,5 @@ export function createSessionTokens(deps: { key: Uint8Array; now: () => number; 
         throw new SessionTokenError('invalid');
       }
     },
-  };
-}
-
-/**
- * Sessions ended by `logout` before their expiry. In memory: a deployment with several
- * gateway instances needs a shared store behind the same two methods.
- */
-export interface SessionRevocations {
-  revoke(sessionId: string, expiresAt: number): void;
-  isRevoked(sessionId: string): boolean;
-}
-
-export function createSessionRevocations(now: () => number): SessionRevocations {
-  const revoked = new Map<string, number>();
-  const prune = (): void => {
-    const nowSeconds = Math.floor(now() / 1000);
-    for (const [id, expiresAt] of revoked) if (expiresAt < nowSeconds - CLOCK_TOLERANCE_SECONDS) revoked.delete(id);
-  };
-  return {
-    revoke(sessionId, expiresAt) {
-      prune();
-      revoked.set(sessionId, expiresAt);
-    },
-    isRevoked: (sessionId) => revoked.has(sessionId),
   };
 }

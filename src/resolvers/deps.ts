@@ -5,7 +5,8 @@ import type { GatewayConfig, StoreConfig } from '../config';
 import type { GatewayContext } from '../context';
 import { sessionCookie, type CookieSettings } from '../auth/session-cookie';
 import type { LoginThrottle } from '../auth/login-throttle';
-import type { SessionRevocations, SessionTokens, Shopper } from '../auth/session-token';
+import { SESSION_CLOCK_TOLERANCE_SECONDS, type Session, type SessionTokens, type Shopper } from '../auth/session-token';
+import type { GatewayStores } from '../state/types';
 import type { RestClient } from '../remote/rest-client';
 import type { StorefrontSubschema } from '../remote/storefront';
 
@@ -18,11 +19,17 @@ export interface ResolverDeps {
   rest: RestClient;
   storefront: StorefrontSubschema;
   sessionTokens: SessionTokens;
-  revocations: SessionRevocations;
+  /** Shared state (revocations, single-use token ids): built once per gateway, never per schema. */
+  stores: GatewayStores;
   loginThrottle: LoginThrottle;
   cookie: CookieSettings;
   now: () => number;
   log: (event: string, fields: Record<string, unknown>) => void;
+}
+
+/** Revokes a session for as long as a verifier would still accept its token. */
+export function endSession(deps: ResolverDeps, session: Session): Promise<void> {
+  return deps.stores.revocations.revoke(session.id, session.expiresAt + SESSION_CLOCK_TOLERANCE_SECONDS);
 }
 
 /**
@@ -30,7 +37,7 @@ export interface ResolverDeps {
  * token — and answers the rest of this request (the result's fields, later mutations) for the new shopper.
  */
 export async function openSession(deps: ResolverDeps, ctx: GatewayContext, shopper: Shopper, notAfter?: number): Promise<string> {
-  if (ctx.session) deps.revocations.revoke(ctx.session.id, ctx.session.expiresAt);
+  if (ctx.session) await endSession(deps, ctx.session);
   const { token, session } = await deps.sessionTokens.issue(shopper, notAfter);
   ctx.responseCookies.push(sessionCookie(deps.cookie, token, session.expiresAt - Math.floor(deps.now() / 1000)));
   ctx.shopper = shopper;

@@ -12,7 +12,7 @@ import {
   type CustomerProfile,
   type UpstreamLoginResult,
 } from '../remote/storefront-operations';
-import { delegateCustomer, openSession, type ResolverDeps } from './deps';
+import { delegateCustomer, endSession, openSession, type ResolverDeps } from './deps';
 
 interface LoginArgs {
   email: string;
@@ -118,7 +118,7 @@ export function createSessionResolvers(deps: ResolverDeps): SessionResolvers {
 
       async logout(_root, _args, ctx) {
         if (ctx.session) {
-          deps.revocations.revoke(ctx.session.id, ctx.session.expiresAt);
+          await endSession(deps, ctx.session);
           if (deps.store.authMode === 'customer-access-token' && ctx.shopper?.customerAccessToken) {
             // Best effort: the gateway session is over whatever the upstream says.
             await runStorefront(deps.executor, CUSTOMER_LOGOUT, ctx).catch((error: unknown) =>

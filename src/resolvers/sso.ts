@@ -1,6 +1,6 @@
 import type { GatewayContext } from '../context';
-import { createCurrentCustomerVerifier, rejected } from '../auth/current-customer-jwt';
-import { createReplayGuard } from '../auth/replay-guard';
+import { createHash } from 'node:crypto';
+import { createCurrentCustomerVerifier, CURRENT_CUSTOMER_CLOCK_TOLERANCE_SECONDS, rejected } from '../auth/current-customer-jwt';
 import { createCustomerLoginSigner } from '../auth/customer-login-jwt';
 import { relativePathOf, validateRedirectPath } from '../auth/redirect-path';
 import type { Shopper } from '../auth/session-token';
@@ -40,7 +40,6 @@ export function createSsoResolvers(deps: ResolverDeps): SsoResolvers {
   // Both take the API account (client id and secret) and store hash from the store configuration.
   const sign = createCustomerLoginSigner({ ...store, now: deps.now });
   const verifyCurrentCustomer = createCurrentCustomerVerifier({ ...store, now: deps.now });
-  const spentJwts = createReplayGuard(deps.now);
 
   async function loginUrl(ctx: GatewayContext, shopper: Shopper, redirectTo: string, channelId: number): Promise<CustomerLoginUrlPayload> {
     const signed = await sign({ customerId: shopper.customerId, channelId, redirectTo, requestIp: ctx.clientIp || undefined });
@@ -92,7 +91,7 @@ export function createSsoResolvers(deps: ResolverDeps): SsoResolvers {
       async loginWithCurrentCustomerJwt(_root, args, ctx) {
         const { expiresAt, ...verified } = await verifyCurrentCustomer(args.currentCustomerJwt);
         // A session is opened once per token: a leaked token cannot mint more.
-        if (!spentJwts.claim(args.currentCustomerJwt, expiresAt)) throw rejected('ALREADY_USED', 'token was already used to open a session');
+        if (!(await deps.stores.singleUse.claim(`cc-jwt:${createHash('sha256').update(args.currentCustomerJwt).digest('base64url')}`, expiresAt + CURRENT_CUSTOMER_CLOCK_TOLERANCE_SECONDS))) throw rejected('ALREADY_USED', 'token was already used to open a session');
         const { shopper, notAfter } = await upstreamSession(ctx, verified);
         const sessionToken = await openSession(deps, ctx, shopper, notAfter);
         const payload: GatewaySessionPayload = { sessionToken, customer: currentCustomerPayload(shopper, 'CURRENT_CUSTOMER_JWT') };

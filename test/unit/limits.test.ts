@@ -1,6 +1,7 @@
 import { buildSchema, parse } from 'graphql';
 import { getComplexity } from 'graphql-query-complexity';
-import { createLoginThrottle, createMemoryCounterStore } from '../../src/auth/login-throttle';
+import { createLoginThrottle } from '../../src/auth/login-throttle';
+import { createMemoryCounterStore } from '../../src/state/memory';
 import { storefrontComplexity } from '../../src/plugins/complexity';
 
 describe('storefrontComplexity (BigCommerce page-size model)', () => {

@@ -1,4 +1,5 @@
-import { createSessionRevocations, createSessionTokens, deriveSessionKey, SessionTokenError } from '../../src/auth/session-token';
+import { createMemoryRevocationStore } from '../../src/state/memory';
+import { createSessionTokens, deriveSessionKey, SessionTokenError } from '../../src/auth/session-token';
 
 describe('session tokens (pure, injected clock)', () => {
   const shopper = { customerId: 7, email: 'a@example.com', customerGroupId: 2, customerAccessToken: 'cat-value' };
@@ -40,14 +41,14 @@ describe('session tokens (pure, injected clock)', () => {
     await expect(mine.verify(token)).rejects.toEqual(new SessionTokenError('invalid'));
   });
 
-  it('remembers revocations until the session would have expired', () => {
+  it('remembers revocations until the session would have expired', async () => {
     let now = 1_800_000_000_000;
-    const revocations = createSessionRevocations(() => now);
-    revocations.revoke('a', now / 1000 + 10);
-    expect(revocations.isRevoked('a')).toBe(true);
+    const revocations = createMemoryRevocationStore(() => now);
+    await revocations.revoke('a', now / 1000 + 10);
+    expect(await revocations.isRevoked('a')).toBe(true);
     now += 60_000;
-    revocations.revoke('b', now / 1000 + 10);
-    expect(revocations.isRevoked('a')).toBe(false);
-    expect(revocations.isRevoked('b')).toBe(true);
+    await revocations.revoke('b', now / 1000 + 10);
+    expect(await revocations.isRevoked('a')).toBe(false);
+    expect(await revocations.isRevoked('b')).toBe(true);
   });
 });

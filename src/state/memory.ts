@@ -1,0 +1,91 @@
+import type { CounterStore, CounterWindow, GatewayStores, RevocationStore, SingleUseStore } from './types';
+
+/** Bound on the entries of each in-memory store: an attacker cycling keys cannot grow the heap without limit. */
+export const MEMORY_STORE_MAX_ENTRIES = 100_000;
+
+/**
+ * A map whose entries expire at a unix-ms deadline and that never holds more than `maxEntries`: expired
+ * entries go first, then the oldest ones (insertion order).
+ */
+function expiringMap<V>(now: () => number, maxEntries: number) {
+  const entries = new Map<string, { value: V; expiresAt: number }>();
+  const live = (key: string) => {
+    const entry = entries.get(key);
+    if (entry && entry.expiresAt <= now()) {
+      entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  };
+  const makeRoom = (): void => {
+    const at = now();
+    for (const [key, entry] of entries) if (entry.expiresAt <= at) entries.delete(key);
+    for (const key of entries.keys()) {
+      if (entries.size < maxEntries) break;
+      entries.delete(key);
+    }
+  };
+  return {
+    get: (key: string) => live(key),
+    set(key: string, value: V, expiresAt: number): void {
+      if (!entries.has(key) && entries.size >= maxEntries) makeRoom();
+      entries.set(key, { value, expiresAt });
+    },
+    delete: (key: string) => void entries.delete(key),
+  };
+}
+
+export function createMemoryRevocationStore(now: () => number, maxEntries = MEMORY_STORE_MAX_ENTRIES): RevocationStore {
+  const revoked = expiringMap<true>(now, maxEntries);
+  return {
+    async revoke(sessionId, expiresAtSeconds) {
+      revoked.set(sessionId, true, expiresAtSeconds * 1000);
+    },
+    async isRevoked(sessionId) {
+      return revoked.get(sessionId) !== undefined;
+    },
+  };
+}
+
+export function createMemorySingleUseStore(now: () => number, maxEntries = MEMORY_STORE_MAX_ENTRIES): SingleUseStore {
+  const claimed = expiringMap<true>(now, maxEntries);
+  return {
+    async claim(id, forgetAtSeconds) {
+      if (claimed.get(id)) return false;
+      claimed.set(id, true, forgetAtSeconds * 1000);
+      return true;
+    },
+  };
+}
+
+export function createMemoryCounterStore(now: () => number, maxEntries = MEMORY_STORE_MAX_ENTRIES): CounterStore {
+  const windows = expiringMap<CounterWindow>(now, maxEntries);
+  return {
+    async increment(key, windowMs) {
+      const entry = windows.get(key);
+      const window = entry ? entry.value : { count: 0, resetAt: now() + windowMs };
+      window.count += 1;
+      if (!entry) windows.set(key, window, window.resetAt);
+      return { ...window };
+    },
+    async peek(key) {
+      const entry = windows.get(key);
+      return entry && { ...entry.value };
+    },
+    async reset(key) {
+      windows.delete(key);
+    },
+  };
+}
+
+/** One process's state: correct for a single instance only (several instances need REDIS_URL). */
+export function createMemoryStores(now: () => number): GatewayStores {
+  return {
+    kind: 'memory',
+    revocations: createMemoryRevocationStore(now),
+    singleUse: createMemorySingleUseStore(now),
+    counters: createMemoryCounterStore(now),
+    ping: async () => undefined,
+    close: async () => undefined,
+  };
+}
