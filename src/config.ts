@@ -59,12 +59,14 @@ export interface GatewayConfig {
   shutdownTimeoutMs: number;
 }
 
-/** Checked before any upstream call (BigCommerce's own limits: depth 16, complexity 10,000 — FACTS.md §1.5). */
+/**
+ * Checked before any upstream call. They protect the gateway and are at least as permissive as BigCommerce's
+ * own (depth 16); BigCommerce's complexity limit is left to BigCommerce, which alone knows its weights.
+ */
 export interface OperationLimits {
   maxDepth: number;
   maxAliases: number;
   maxTokens: number;
-  maxCost: number;
   maxBodyBytes: number;
   maxBatch: number;
   introspection: boolean;
@@ -221,7 +223,6 @@ export function parseConfig(env: Env): StartupConfig {
       maxDepth: int('GATEWAY_MAX_DEPTH', 16, 1, 100),
       maxAliases: int('GATEWAY_MAX_ALIASES', 30, 1, 1000),
       maxTokens: int('GATEWAY_MAX_TOKENS', 5000, 100, 100_000),
-      maxCost: int('GATEWAY_MAX_COST', 10_000, 100, 1_000_000),
       maxBodyBytes: int('GATEWAY_MAX_BODY_BYTES', 262_144, 1024, 50 * 1024 * 1024),
       maxBatch: int('GATEWAY_MAX_BATCH', 10, 1, 100),
       introspection: bool('GATEWAY_INTROSPECTION', true),

@@ -18,7 +18,7 @@ const REQUEST_ERROR_CODES: Record<string, ErrorCode> = {
 const VARIABLE_ERROR = /^Variable "\$[_A-Za-z][_0-9A-Za-z]*" /;
 
 /** Extensions that may reach a client; anything else (HTTP details, upstream internals) is dropped. */
-const PUBLIC_EXTENSIONS = new Set(['code', 'http', 'reason', 'retryAfterMs', 'requiredScopes', 'complexity', 'maxComplexity']);
+const PUBLIC_EXTENSIONS = new Set(['code', 'http', 'reason', 'retryAfterMs', 'requiredScopes']);
 
 function isGraphQLError(error: unknown): error is GraphQLError {
   return error instanceof GraphQLError;

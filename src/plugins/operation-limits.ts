@@ -6,7 +6,6 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { GraphQLError, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { OperationLimits } from '../config';
-import { complexityLimitPlugin } from './complexity';
 
 /** Armor's own errors carry no code; report them with the gateway's, naming the limit that was hit. */
 function reportWithCode(reason: string) {
@@ -18,8 +17,10 @@ function reportWithCode(reason: string) {
 }
 
 /**
- * Query-shape limits, enforced while parsing, validating and before execution — before any upstream
- * call. GraphQL Armor counts tokens, depth and aliases; complexity uses BigCommerce's page-size model.
+ * Limits that protect the gateway itself, enforced while parsing and validating — before any upstream call.
+ * GraphQL Armor counts tokens, depth and aliases. There is deliberately no complexity limit: BigCommerce
+ * publishes no weights for its score and enforces its own (reported in `X-Bc-Graphql-Complexity`), so a
+ * locally guessed score could only refuse storefront operations BigCommerce would serve.
  */
 export function operationLimitPlugins(limits: OperationLimits): Plugin[] {
   const plugins: Plugin[] = [
@@ -33,7 +34,6 @@ export function operationLimitPlugins(limits: OperationLimits): Plugin[] {
     }) as Plugin,
     // __typename aliases count too (armor lets them through by default): they still cost a response.
     maxAliasesPlugin({ n: limits.maxAliases, allowList: [], propagateOnRejection: false, onReject: reportWithCode('MAX_ALIASES') }) as Plugin,
-    complexityLimitPlugin(limits.maxCost),
   ];
   if (!limits.fieldSuggestions) plugins.push(blockFieldSuggestionsPlugin() as Plugin);
   if (!limits.introspection) plugins.push(useDisableIntrospection());

@@ -1,38 +1,5 @@
-import { buildSchema, parse } from 'graphql';
-import { getComplexity } from 'graphql-query-complexity';
 import { createLoginThrottle } from '../../src/auth/login-throttle';
 import { createMemoryCounterStore } from '../../src/state/memory';
-import { storefrontComplexity } from '../../src/plugins/complexity';
-
-describe('storefrontComplexity (BigCommerce page-size model)', () => {
-  const schema = buildSchema(/* GraphQL */ `
-    type Query { site: Site }
-    type Site { products(first: Int, last: Int): ProductConnection! }
-    type ProductConnection { edges: [ProductEdge!]! }
-    type ProductEdge { node: Product! }
-    type Product { name: String sku: String variants(first: Int): VariantConnection! }
-    type VariantConnection { edges: [VariantEdge!]! }
-    type VariantEdge { node: Variant! }
-    type Variant { sku: String }
-  `);
-  const score = (query: string, variables: Record<string, unknown> = {}) =>
-    getComplexity({ schema, query: parse(query), variables, estimators: [storefrontComplexity] });
-
-  it('multiplies what a paginated field selects by its page size, 10 when omitted', () => {
-    // site 1 + products 1 + n × (edges 1 + node 1 + name 1 + sku 1)
-    expect(score(`{ site { products(first: 1) { edges { node { name sku } } } } }`)).toBe(2 + 4 * 1);
-    expect(score(`{ site { products(first: 50) { edges { node { name sku } } } } }`)).toBe(2 + 4 * 50);
-    expect(score(`{ site { products { edges { node { name sku } } } } }`)).toBe(score(`{ site { products(first: 10) { edges { node { name sku } } } } }`));
-  });
-
-  it('reads page sizes from variables and nests multiplications', () => {
-    const query = `query($n: Int) { site { products(first: $n) { edges { node { variants(first: $n) { edges { node { sku } } } } } } } }`;
-    // site 1 + products 1 + n × (edges 1 + node 1 + variants 1 + n × (edges 1 + node 1 + sku 1))
-    expect(score(query, { n: 50 })).toBe(2 + 50 * (3 + 50 * 3));
-    expect(score(query, { n: 80 })).toBeGreaterThan(10_000);
-    expect(score(query, { n: 2 })).toBeLessThan(100);
-  });
-});
 
 describe('login throttle', () => {
   const limits = { windowSeconds: 60, maxAttemptsPerIp: 4, maxFailuresPerEmail: 2 };
