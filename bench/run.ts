@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, platform, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import autocannon from 'autocannon';
-import type { SandboxIdentity } from '../src/sandbox';
+import type { SandboxIdentity } from '../sandbox';
 import { ensureHiveGateway, freePort, HIVE_GATEWAY_VERSION, startAnnouncingChild, startLoggingChild, stopChild, type Child } from './processes';
 import type { Counters } from './child-protocol';
 import { median, round, table } from './stats';

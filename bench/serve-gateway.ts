@@ -2,10 +2,10 @@
 // from parseConfig, storefront token created through the sandbox's REST endpoint, the same node:http handler),
 // except that it reaches the bench's separate sandbox process and logs at `warn` (BENCH_GATEWAY_LOG_LEVEL): the bench
 // measures the request path, not log I/O. The stats port counts received /graphql requests.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { parseConfig, withStore } from '../src/config';
 import { createGateway } from '../src/gateway';
+import { serve } from '../src/http/serve';
 import { createLogger } from '../src/logger';
 import { sandboxStoreConfig, type SandboxEndpoint } from '../src/sandbox-mode';
 import { announceReady, count, createCounters, exitOnSignal, startStatsServer } from './child-protocol';
@@ -31,20 +31,17 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const gateway = await createGateway(config, { logger, defaultMetrics: true });
   const counters = createCounters();
-  const server = createServer((req, res) => {
-    // Counted on arrival: a request the load generator abandons when a run stops still made its upstream calls.
-    count(counters, req.method ?? 'GET', (req.url ?? '/').split('?')[0]);
-    gateway.handler(req, res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const served = await serve(gateway, { port: 0, host: '127.0.0.1' });
+  // Counted on arrival: a request the load generator abandons when a run stops still made its upstream calls.
+  served.server.on('request', (req: IncomingMessage) => count(counters, req.method ?? 'GET', (req.url ?? '/').split('?')[0]));
   const stats = await startStatsServer(counters);
   exitOnSignal(async () => {
     stats.server.close();
-    gateway.close();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    served.server.closeAllConnections();
+    await served.close();
+    await gateway.close();
   });
-  announceReady({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, statsUrl: stats.url });
+  announceReady({ url: served.url, statsUrl: stats.url });
 }
 
 main().catch((err: unknown) => {

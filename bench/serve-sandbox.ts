@@ -1,6 +1,6 @@
 // The sandbox store in its own process for the bench, with a huge REST quota and a stats port that reports
 // the upstream requests it received (REST pricing calls per gateway request in scenario c).
-import { startSandbox } from '../src/sandbox';
+import { startSandbox } from '../sandbox';
 import { announceReady, count, createCounters, exitOnSignal, startStatsServer } from './child-protocol';
 
 async function main(): Promise<void> {

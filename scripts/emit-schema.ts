@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { startSandbox } from '../src/sandbox';
+import { startSandbox } from '../sandbox';
 import { buildGateway, gatewayConfig, projectRoot, sandboxStore } from './harness';
 
 export const COMPOSED_SCHEMA_FILE = 'schema/gateway.composed.graphql';

@@ -1,13 +1,12 @@
 // Shared by the scripts and the compat tests: build the gateway the way src/main.ts and test/helpers/stack.ts do,
 // without importing test helpers (scripts must not depend on test code) and without reading the environment.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { parseConfig, withStore, type GatewayConfig, type StoreConfig } from '../src/config';
 import { createGateway, type Gateway } from '../src/gateway';
+import { serve } from '../src/http/serve';
 export { projectRoot } from '../src/project-root';
 import { sandboxStoreConfig } from '../src/sandbox-mode';
-import type { Sandbox } from '../src/sandbox';
+import type { Sandbox } from '../sandbox';
 
 /** Fixed, public test value: these gateways only ever face local upstreams. */
 export const HARNESS_SESSION_SECRET = 'harness-session-secret-0123456789-abcdefghij';
@@ -67,18 +66,14 @@ export interface ServedGateway {
 
 /** Serve a gateway over HTTP on an ephemeral loopback port, as src/main.ts does on its configured one. */
 export async function serveGateway(gateway: Gateway): Promise<ServedGateway> {
-  const server = createServer(gateway.yoga);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const served = await serve(gateway, { port: 0, host: '127.0.0.1' });
   return {
-    url,
-    graphqlUrl: `${url}/graphql`,
+    url: served.url,
+    graphqlUrl: served.graphqlUrl,
     gateway,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Keep-alive connections from fetch would otherwise hold close() open.
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      await served.close();
+      await gateway.close();
+    },
   };
 }

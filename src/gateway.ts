@@ -1,9 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { join } from 'node:path';
-import { stitchSchemas } from '@graphql-tools/stitch';
-import { FilterRootFields } from '@graphql-tools/wrap';
-import { OperationTypeNode, parse, printSchema, type GraphQLSchema } from 'graphql';
+import { OperationTypeNode, parse, type GraphQLSchema } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config';
@@ -12,28 +7,27 @@ import { maskError, validationErrorCodesPlugin } from './error-masking';
 import { clearedSessionCookie } from './auth/session-cookie';
 import { createLoginThrottle } from './auth/login-throttle';
 import { createSessionTokens, deriveSessionKey } from './auth/session-token';
-import { createMemoryStores } from './state/memory';
-import type { GatewayStores } from './state/types';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql-examples';
-import { withBodyLimit } from './http/body-limit';
 import { createLogger, yogaLogging } from './logger';
+import { bodyLimitPlugin } from './plugins/body-limit';
 import { csrfPreventionPlugin } from './plugins/csrf';
 import { graphiqlPagePlugin } from './plugins/graphiql-page';
 import { createMetrics } from './plugins/metrics';
 import { operationLimitPlugins } from './plugins/operation-limits';
 import { requestLogPlugin } from './plugins/request-log';
-import { gatewayFieldCoordinates, storefrontPassthroughPlugin } from './plugins/storefront-passthrough';
-import { createRestClient } from './remote/rest-client';
-import { createCircuitBreaker } from './remote/resilient-executor';
-import { createStorefrontExecutor, loadStorefrontSchema, storefrontResilience, type StorefrontSubschema } from './remote/storefront';
-import { createDirectStorefrontExecutor } from './remote/storefront-direct';
-import type { FetchFn } from './remote/upstream-fetch';
-import { projectRoot } from './project-root';
+import { storefrontPassthroughPlugin } from './plugins/storefront-passthrough';
+import type { HttpClient } from './remote/http';
 import { createResolvers } from './resolvers';
 import type { ResolverDeps } from './resolvers/deps';
+import { createSchemaManager } from './schema-manager';
+import { createMemoryStores } from './state/memory';
+import type { GatewayStores } from './state/types';
+import { createUpstreams } from './upstreams';
 
 export interface GatewayDeps {
-  fetch?: FetchFn;
+  /** The gateway's only way out to BigCommerce (Storefront GraphQL and REST); tests inject their own. */
+  http?: HttpClient;
+  /** Clock of sessions and JWTs (deadlines and backoff run on timers). */
   now?: () => number;
   logger?: Logger;
   /** Skip introspection (tests that already hold the schema). */
@@ -44,121 +38,68 @@ export interface GatewayDeps {
   defaultMetrics?: boolean;
 }
 
-type ServerContext = { req: IncomingMessage; res: ServerResponse };
-
 export interface Gateway {
-  yoga: YogaServerInstance<ServerContext, GatewayContext>;
-  /** The node:http listener: yoga behind the request-body limit. */
-  handler: RequestListener;
+  /** Serve it with `serve()` (src/http/serve.ts) or call `yoga.fetch` directly: both take the same path. */
+  yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
   /** The schema currently served (replaced when a periodic re-introspection finds a change). */
   readonly schema: GraphQLSchema;
   config: GatewayConfig;
   /** Re-introspect now; keeps the current schema when that fails. Resolves true when the schema changed. */
   reloadSchema(): Promise<boolean>;
-  /** Stops background work (schema refresh). */
-  close(): void;
+  /** Stops background work and closes upstream connections and shared-state clients it created. */
+  close(): Promise<void>;
 }
 
 const GRAPHQL_ENDPOINT = '/graphql';
-
-/** Storefront root fields the gateway answers itself (DESIGN.md "GraphQL surface"). */
-const INTERCEPTED_MUTATIONS = new Set(['login', 'logout']);
 const READY_PROBE = parse('query GatewayReadiness { __typename }');
 
-/** The gateway's own SDL: every file in schema/gateway/. */
-export function gatewayTypeDefs(): string[] {
-  const dir = join(projectRoot(), 'schema', 'gateway');
-  return readdirSync(dir)
-    .filter((file) => file.endsWith('.graphql'))
-    .sort()
-    .map((file) => readFileSync(join(dir, file), 'utf8'));
-}
-
+/**
+ * The composition root, top to bottom: upstreams, identity services and shared state (built once), the
+ * schema manager (compose and reload), then yoga with its plugins in order.
+ */
 export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<Gateway> {
-  const fetchFn = deps.fetch ?? fetch;
   const now = deps.now ?? Date.now;
   const logger = deps.logger ?? createLogger(config.logLevel);
   const metrics = createMetrics({ defaultMetrics: deps.defaultMetrics ?? false });
-  const { store } = config;
 
-  // Both storefront paths (stitched and pass-through) share retries and one circuit breaker.
-  const breaker = createCircuitBreaker({ failureThreshold: 5, openMs: 2000, now });
-  const resilient = storefrontResilience({ retries: config.upstreamRetries, breaker });
-  const executor = resilient(createStorefrontExecutor({ store, fetch: fetchFn, timeoutMs: config.upstreamTimeoutMs, observe: metrics.observeUpstream }));
-  const direct = createDirectStorefrontExecutor({ store, timeoutMs: config.upstreamTimeoutMs, observe: metrics.observeUpstream, now });
-  const directExecutor = resilient(direct.executor);
-  const rest = createRestClient({
-    apiUrl: store.apiUrl,
-    storeHash: store.storeHash,
-    accessToken: store.accessToken,
-    fetch: fetchFn,
-    timeoutMs: config.upstreamTimeoutMs,
-    observe: metrics.observeUpstream,
-  });
-  const sessionTokens = createSessionTokens({ key: deriveSessionKey(config.session.secret), now, ttlSeconds: config.session.ttlSeconds });
+  // 1. Upstreams: one HTTP client; per upstream a deadline-aware retry policy and a circuit breaker.
+  const upstreams = createUpstreams(config, { http: deps.http, metrics });
+
+  // 2. Identity and shared state: built once per gateway, so a schema change never resets a guarantee.
   const stores = deps.stores ?? createMemoryStores(now);
+  const sessionTokens = createSessionTokens({ key: deriveSessionKey(config.session.secret), now, ttlSeconds: config.session.ttlSeconds });
   const loginThrottle = createLoginThrottle({ store: stores.counters, limits: config.loginLimits, now });
   const cookie = { name: config.session.cookieName, secure: config.session.cookieSecure };
-  const typeDefs = gatewayTypeDefs();
 
-  /**
-   * Stitches a storefront schema with the gateway's own fields; called at start and on each schema change.
-   * Also returns the coordinates the gateway answers itself, which decide the fast path.
-   */
-  function compose(remoteSchema: GraphQLSchema): { schema: GraphQLSchema; gatewayFields: Set<string> } {
-    const storefront: StorefrontSubschema = {
-      schema: remoteSchema,
-      executor,
-      // Root fields of one request share one upstream request.
-      batch: true,
-      transforms: [new FilterRootFields((operation, fieldName) => !(operation === 'Mutation' && INTERCEPTED_MUTATIONS.has(fieldName)))],
-    };
-    const resolverDeps: ResolverDeps = {
-      config,
-      store,
-      // The gateway's own storefront operations (profile, login, cart check) need no stitching plan.
-      executor: directExecutor,
-      rest,
-      storefront,
-      sessionTokens,
-      stores,
-      loginThrottle,
-      cookie,
-      now,
-      log: (event, fields) => logger.info(fields, event),
-    };
-    const resolvers = createResolvers(resolverDeps, remoteSchema);
-    return {
-      schema: stitchSchemas({ subschemas: [storefront], typeDefs, resolvers }),
-      gatewayFields: gatewayFieldCoordinates(typeDefs, resolvers, parse),
-    };
-  }
+  // 3. Resolvers (once), and the schema they are stitched into (recomposed when the storefront's changes).
+  let schemas: Awaited<ReturnType<typeof createSchemaManager>> | undefined;
+  const resolverDeps: ResolverDeps = {
+    config,
+    store: config.store,
+    executor: upstreams.storefront,
+    rest: upstreams.rest,
+    subschema: () => {
+      if (!schemas) throw new Error('schema not composed yet');
+      return schemas.current().subschema;
+    },
+    sessionTokens,
+    stores,
+    loginThrottle,
+    cookie,
+    now,
+    log: (event, fields) => logger.info(fields, event),
+  };
+  schemas = await createSchemaManager({
+    executor: upstreams.storefront,
+    schemaFile: config.schemaFile,
+    storefrontSchema: deps.storefrontSchema,
+    resolvers: createResolvers(resolverDeps),
+    refreshSeconds: config.schemaRefreshSeconds,
+    logger,
+  });
+  const schemaManager = schemas;
 
-  const initialSchema = deps.storefrontSchema ?? (await loadStorefrontSchema({ executor, schemaFile: config.schemaFile }));
-  let remoteSdl = printSchema(initialSchema);
-  let { schema, gatewayFields } = compose(initialSchema);
-
-  async function reloadSchema(): Promise<boolean> {
-    try {
-      const remoteSchema = await loadStorefrontSchema({ executor, schemaFile: config.schemaFile });
-      const sdl = printSchema(remoteSchema);
-      if (sdl === remoteSdl) return false;
-      const composed = compose(remoteSchema);
-      remoteSdl = sdl;
-      ({ schema, gatewayFields } = composed);
-      logger.info({}, 'storefront schema changed: new schema in service');
-      return true;
-    } catch (error) {
-      logger.warn({ message: error instanceof Error ? error.message : String(error) }, 'storefront schema reload failed; keeping the last good schema');
-      return false;
-    }
-  }
-  const refreshTimer =
-    config.schemaRefreshSeconds > 0 && !deps.storefrontSchema
-      ? setInterval(() => void reloadSchema(), config.schemaRefreshSeconds * 1000)
-      : undefined;
-  refreshTimer?.unref();
-
+  // 4. Yoga.
   const buildContext = createContextFactory({
     sessionTokens,
     revocations: stores.revocations,
@@ -174,9 +115,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     },
   };
 
-  const yoga = createYoga<ServerContext, GatewayContext>({
-    schema: () => schema,
-    context: ({ request, req }) => {
+  const yoga = createYoga<Record<string, unknown>, GatewayContext>({
+    schema: () => schemaManager.current().schema,
+    context: ({ request, req }: { request: Request; req?: { socket?: { remoteAddress?: string } } }) => {
       // One list per HTTP request: the operations of a batch share it, so every Set-Cookie reaches the response.
       let cookies = responseCookies.get(request);
       if (!cookies) responseCookies.set(request, (cookies = []));
@@ -189,13 +130,16 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     graphiql: false,
     maskedErrors: { maskError },
     batching: { limit: config.limits.maxBatch },
-    // The body limit is enforced on Content-Length before yoga reads anything (http/body-limit.ts);
-    // yoga's own streaming limit would add a transform stream to every request.
+    // bodyLimitPlugin checks Content-Length before anything is read.
     maxRequestBodySize: false,
     // Cross-origin browsers only from the configured origins; credentials (the session cookie) only to them.
     cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins, credentials: true } : false,
     logging: yogaLogging(logger),
+    // Order matters: onRequest hooks run top to bottom, so the body limit answers before anything else reads
+    // the request; the request log starts its clock next. Validation-time limits must precede execution, and
+    // the fast path comes after every plugin that inspects or stops execution (it replaces the execute function).
     plugins: [
+      bodyLimitPlugin(config.limits.maxBodyBytes),
       ...(config.graphiql
         ? [graphiqlPagePlugin({ endpoint: GRAPHQL_ENDPOINT, options: { title: 'Storefront gateway', defaultQuery: GRAPHIQL_DEFAULT_QUERY } })]
         : []),
@@ -205,30 +149,28 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       csrfPreventionPlugin(),
       validationErrorCodesPlugin(),
       ...operationLimitPlugins(config.limits),
-      storefrontPassthroughPlugin({ executor: directExecutor, gatewayFields: () => gatewayFields }) as Plugin,
+      storefrontPassthroughPlugin({ executor: upstreams.storefront, gatewayFields: () => schemaManager.current().gatewayFields }) as Plugin,
       setCookies,
       useReadinessCheck({
         endpoint: '/ready',
         check: async () => {
-          const result = (await directExecutor({ document: READY_PROBE, context: undefined, operationType: OperationTypeNode.QUERY })) as { data?: unknown };
+          const result = (await upstreams.storefront({ document: READY_PROBE, context: undefined, operationType: OperationTypeNode.QUERY })) as { data?: unknown };
           return Boolean(result.data);
         },
       }),
     ],
   });
-  const handler = withBodyLimit(config.limits.maxBodyBytes, yoga as unknown as RequestListener);
   return {
     yoga,
-    handler,
     get schema() {
-      return schema;
+      return schemaManager.current().schema;
     },
     config,
-    reloadSchema,
-    close: () => {
-      clearInterval(refreshTimer);
-      void direct.close();
+    reloadSchema: () => schemaManager.reload(),
+    close: async () => {
+      schemaManager.close();
+      await upstreams.close();
+      if (!deps.stores) await stores.close();
     },
   };
 }
-

@@ -3,18 +3,25 @@
  * (with the embedded sandbox store when BC_STOREFRONT_URL is unset); `... main.js sandbox` starts
  * the sandbox store alone.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { ConfigError, parseConfig, withStore, type StartupConfig } from './config';
 import { createGateway } from './gateway';
+import { serve } from './http/serve';
 import { createLogger } from './logger';
 import { sandboxStoreConfig } from './sandbox-mode';
-import { describeSandbox, startSandbox, type Sandbox } from './sandbox';
 
-function startSandboxFrom(config: StartupConfig, port: number): Promise<Sandbox> {
+/**
+ * The sandbox store (../sandbox, its own package) is loaded only when it is started: a gateway serving a real
+ * store never loads its code or parses its seed. Its types come from the same dynamic import.
+ */
+const loadSandbox = () => import('../sandbox');
+type SandboxModule = Awaited<ReturnType<typeof loadSandbox>>;
+type Sandbox = Awaited<ReturnType<SandboxModule['startSandbox']>>;
+
+async function startSandboxFrom(config: StartupConfig, port: number): Promise<{ sandbox: Sandbox; banner: string }> {
+  const { describeSandbox, startSandbox } = await loadSandbox();
   const { sandbox } = config;
-  return startSandbox({
+  const started = await startSandbox({
     port,
     host: '127.0.0.1',
     storeHash: sandbox.storeHash,
@@ -24,6 +31,7 @@ function startSandboxFrom(config: StartupConfig, port: number): Promise<Sandbox>
     channelId: config.channelId,
     rateLimitQuota: sandbox.rateLimitQuota,
   });
+  return { sandbox: started, banner: describeSandbox(started) };
 }
 
 /** SIGTERM/SIGINT: stop accepting, let in-flight requests finish (up to the timeout), then exit 0. */
@@ -52,32 +60,22 @@ function closeOnSignals(logger: Logger, timeoutMs: number, closers: Array<() => 
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-function closeServer(server: Server): () => Promise<void> {
-  return () =>
-    new Promise((resolve) => {
-      server.close(() => resolve());
-      // Keep-alive connections that finish their request become idle later: close them as they do.
-      const sweep = setInterval(() => server.closeIdleConnections(), 50);
-      sweep.unref();
-      server.on('close', () => clearInterval(sweep));
-    });
-}
-
 async function main(): Promise<void> {
   const config = parseConfig(process.env);
   const logger = createLogger(config.logLevel);
 
   if (process.argv[2] === 'sandbox') {
-    const sandbox = await startSandboxFrom(config, config.sandbox.port);
-    process.stdout.write(describeSandbox(sandbox) + '\n');
+    const { sandbox, banner } = await startSandboxFrom(config, config.sandbox.port);
+    process.stdout.write(banner + '\n');
     closeOnSignals(logger, config.shutdownTimeoutMs, [sandbox.close]);
     return;
   }
 
   let sandbox: Sandbox | undefined;
+  let sandboxBanner = '';
   let store = config.store;
   if (!store) {
-    sandbox = await startSandboxFrom(config, 0);
+    ({ sandbox, banner: sandboxBanner } = await startSandboxFrom(config, 0));
     store = await sandboxStoreConfig(sandbox, {
       authMode: config.authMode,
       trustedProxySecret: config.trustedProxySecret,
@@ -87,17 +85,14 @@ async function main(): Promise<void> {
   }
   const gatewayConfig = withStore(config, store);
   const gateway = await createGateway(gatewayConfig, { logger, defaultMetrics: true });
-  const server = createServer(gateway.handler);
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
-  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  const url = `http://${shownHost}:${(server.address() as AddressInfo).port}/graphql`;
+  const served = await serve(gateway, { port: config.port, host: config.host });
+  const url = served.graphqlUrl;
   logger.info({ url, mode: sandbox ? 'sandbox' : 'store', authMode: store.authMode }, 'gateway listening');
-  if (sandbox) process.stdout.write(`\nGraphiQL: ${url}\n\n${describeSandbox(sandbox)}\n`);
-  const stopServer = closeServer(server);
+  if (sandbox) process.stdout.write(`\nGraphiQL: ${url}\n\n${sandboxBanner}\n`);
   closeOnSignals(logger, config.shutdownTimeoutMs, [
     async () => {
-      await stopServer();
-      gateway.close();
+      await served.close();
+      await gateway.close();
       await sandbox?.close();
     },
   ]);

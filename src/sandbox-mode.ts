@@ -1,7 +1,8 @@
 import type { AuthMode, StoreConfig } from './config';
+import { createHttpClient, type HttpClient } from './remote/http';
+import { createResilience } from './remote/resilience';
 import { createRestClient } from './remote/rest-client';
 import { createStorefrontToken } from './remote/storefront-tokens';
-import type { FetchFn } from './remote/upstream-fetch';
 
 /** What the gateway needs to know about a running sandbox store (structural: the gateway imports nothing from src/sandbox). */
 export interface SandboxEndpoint {
@@ -17,21 +18,29 @@ const SANDBOX_TOKEN_LIFETIME_SECONDS = 365 * 86_400;
  */
 export async function sandboxStoreConfig(
   sandbox: SandboxEndpoint,
-  options: { authMode: AuthMode; trustedProxySecret?: string; timeoutMs: number; fetch?: FetchFn; now?: () => number },
+  options: { authMode: AuthMode; trustedProxySecret?: string; timeoutMs: number; http?: HttpClient; now?: () => number },
 ): Promise<StoreConfig> {
   const { identity, url } = sandbox;
+  const client = options.http ? { request: options.http, close: async () => undefined } : createHttpClient({ connections: 1 });
   const rest = createRestClient({
     apiUrl: url,
     storeHash: identity.storeHash,
     accessToken: identity.accessToken,
-    fetch: options.fetch ?? fetch,
+    http: client.request,
+    // One call at start-up: no retries, no breaker worth keeping.
+    resilience: createResilience({ upstream: 'rest', retries: 0, backoffMs: 0, breaker: { failureThreshold: 1, halfOpenAfterMs: 0 } }),
     timeoutMs: options.timeoutMs,
   });
-  const storefrontToken = await createStorefrontToken(rest, {
-    authMode: options.authMode,
-    channelId: identity.channelId,
-    expiresAt: Math.floor((options.now ?? Date.now)() / 1000) + SANDBOX_TOKEN_LIFETIME_SECONDS,
-  });
+  let storefrontToken: string;
+  try {
+    storefrontToken = await createStorefrontToken(rest, {
+      authMode: options.authMode,
+      channelId: identity.channelId,
+      expiresAt: Math.floor((options.now ?? Date.now)() / 1000) + SANDBOX_TOKEN_LIFETIME_SECONDS,
+    });
+  } finally {
+    await client.close();
+  }
   return {
     storeHash: identity.storeHash,
     channelId: identity.channelId,

@@ -1,6 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { UpstreamObserver } from '../remote/upstream-fetch';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { BreakerState } from '../remote/resilience';
+import type { UpstreamName, UpstreamObserver } from '../remote/upstream-failure';
 
 const DURATION_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -45,6 +46,32 @@ export function createMetrics(options: { defaultMetrics: boolean }) {
     registers: [registry],
   });
 
+  const complexity = new Histogram({
+    name: 'gateway_storefront_complexity',
+    help: "BigCommerce's complexity score of each storefront operation (X-Bc-Graphql-Complexity); BigCommerce refuses over 10000",
+    buckets: [10, 50, 100, 250, 500, 1000, 2500, 5000, 7500, 10_000, 20_000],
+    registers: [registry],
+  });
+  const circuit = new Gauge({
+    name: 'gateway_upstream_circuit_open',
+    help: 'Circuit breaker per upstream: 0 closed, 0.5 half-open (one probe in flight), 1 open (failing fast)',
+    labelNames: ['upstream'] as const,
+    registers: [registry],
+  });
+  const sharedState = new Counter({
+    name: 'gateway_shared_state_commands_total',
+    help: 'Shared-state (Redis) commands by outcome (ok, error)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const sharedStateDuration = new Histogram({
+    name: 'gateway_shared_state_command_duration_seconds',
+    help: 'Shared-state (Redis) command duration',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [registry],
+  });
+  const BREAKER_VALUES: Record<BreakerState, number> = { closed: 0, 'half-open': 0.5, open: 1 };
+
   const observeUpstream: UpstreamObserver = (upstream, outcome, durationMs) => {
     upstreamCalls.inc({ upstream, outcome });
     upstreamDuration.observe({ upstream }, durationMs / 1000);
@@ -53,6 +80,12 @@ export function createMetrics(options: { defaultMetrics: boolean }) {
   return {
     registry,
     observeUpstream,
+    observeComplexity: (score: number) => complexity.observe(score),
+    observeBreaker: (upstream: UpstreamName, state: BreakerState) => circuit.set({ upstream }, BREAKER_VALUES[state]),
+    observeSharedState: (event: { ok: boolean; durationMs: number }) => {
+      sharedState.inc({ outcome: event.ok ? 'ok' : 'error' });
+      sharedStateDuration.observe(event.durationMs / 1000);
+    },
     observeRequest(status: number, seconds: number, errorCodes: string[]): void {
       requests.inc({ status: String(status) });
       duration.observe(seconds);

@@ -1,6 +1,6 @@
 import { gatewayError } from '../errors';
 import type { RestClient } from './rest-client';
-import type { UpstreamCaller } from './upstream-fetch';
+import type { UpstreamCaller } from './upstream-budget';
 
 export interface CartRedirectUrls {
   cartUrl: string;

@@ -1,6 +1,6 @@
 import { gatewayError } from '../errors';
 import type { RestClient } from './rest-client';
-import type { UpstreamCaller } from './upstream-fetch';
+import type { UpstreamCaller } from './upstream-budget';
 
 /** `POST /v3/customers/validate-credentials` (FACTS.md §7). Returns the customer id, or null for wrong credentials. */
 export async function validateCredentials(

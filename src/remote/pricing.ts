@@ -1,12 +1,9 @@
 import { gatewayError } from '../errors';
 import type { RestClient } from './rest-client';
-import { retryAfterMs, type UpstreamCaller } from './upstream-fetch';
+import type { UpstreamCaller } from './upstream-budget';
 
 /** Items per REST call. BigCommerce documents no maximum (FACTS.md §5); 50 matches its products-per-page limit. */
 export const PRICING_ITEMS_PER_CALL = 50;
-/** A 429 whose quota resets within this time is retried once; a longer wait is reported as RATE_LIMITED. */
-export const PRICING_RETRY_MAX_WAIT_MS = 2000;
-
 export interface PricingRequestItem {
   product_id: number;
   variant_id?: number;
@@ -50,43 +47,27 @@ export interface PricingQuery {
   caller?: UpstreamCaller;
 }
 
-export interface PricingClientDeps {
-  rest: RestClient;
-  sleep: (ms: number) => Promise<void>;
-}
-
-async function priceChunk(deps: PricingClientDeps, query: PricingQuery, items: PricingRequestItem[]): Promise<RestPriceItem[]> {
+async function priceChunk(rest: RestClient, query: PricingQuery, items: PricingRequestItem[]): Promise<RestPriceItem[]> {
   const body: Record<string, unknown> = { channel_id: query.channelId, currency_code: query.currencyCode, items };
   if (query.countryCode) body.country_code = query.countryCode;
   if (query.customerGroupId !== undefined) body.customer_group_id = query.customerGroupId;
-  const send = () =>
-    deps.rest.request<{ data?: RestPriceItem[] }>({
-      method: 'POST',
-      path: '/v3/pricing/products',
-      body,
-      caller: query.caller,
-      accept: [422, 429],
-    });
-  let response = await send();
-  if (response.status === 429) {
-    const wait = retryAfterMs((name) => response.headers.get(name));
-    if (wait !== undefined && wait <= PRICING_RETRY_MAX_WAIT_MS) {
-      await deps.sleep(wait);
-      response = await send();
-    }
-    if (response.status === 429) {
-      const retry = retryAfterMs((name) => response.headers.get(name));
-      throw gatewayError('RATE_LIMITED', 'Pricing is rate limited; try again later', retry === undefined ? {} : { retryAfterMs: retry });
-    }
-  }
+  // A read sent as POST: retried like one (a 429 when BigCommerce's quota resets before the deadline).
+  const response = await rest.request<{ data?: RestPriceItem[] }>({
+    method: 'POST',
+    path: '/v3/pricing/products',
+    body,
+    caller: query.caller,
+    accept: [422],
+    idempotent: true,
+  });
   if (response.status === 422) throw gatewayError('BAD_USER_INPUT', 'The Pricing API refused the request (check currency, country and items)');
   return response.body?.data ?? [];
 }
 
-/** `POST /v3/pricing/products` (FACTS.md §5), chunked at PRICING_ITEMS_PER_CALL items per call. */
-export async function fetchPrices(deps: PricingClientDeps, query: PricingQuery): Promise<RestPriceItem[]> {
+/** `POST /v3/pricing/products`, chunked at PRICING_ITEMS_PER_CALL items per call. */
+export async function fetchPrices(rest: RestClient, query: PricingQuery): Promise<RestPriceItem[]> {
   const chunks: PricingRequestItem[][] = [];
   for (let i = 0; i < query.items.length; i += PRICING_ITEMS_PER_CALL) chunks.push(query.items.slice(i, i + PRICING_ITEMS_PER_CALL));
-  const results = await Promise.all(chunks.map((chunk) => priceChunk(deps, query, chunk)));
+  const results = await Promise.all(chunks.map((chunk) => priceChunk(rest, query, chunk)));
   return results.flat();
 }

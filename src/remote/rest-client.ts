@@ -1,10 +1,13 @@
 import { gatewayError } from '../errors';
-import { createUpstreamFetch, retryAfterMs, type FetchFn, type UpstreamCaller, type UpstreamObserver } from './upstream-fetch';
+import type { HttpClient } from './http';
+import type { Resilience } from './resilience';
+import { upstreamDeadline, type UpstreamCaller } from './upstream-budget';
+import { UpstreamFailure, retryAfterMs, type UpstreamObserver } from './upstream-failure';
 
 export interface RestResponse<T> {
   status: number;
   body: T;
-  headers: Headers;
+  header(name: string): string | undefined;
 }
 
 export interface RestRequest {
@@ -15,55 +18,65 @@ export interface RestRequest {
   caller?: UpstreamCaller;
   /** Statuses the caller handles itself; any other non-2xx becomes a gateway error. */
   accept?: number[];
+  /** Safe to send again after a transport failure, 5xx or 429 (reads, even when sent as POST). */
+  idempotent?: boolean;
 }
 
 export interface RestClient {
   request<T>(request: RestRequest): Promise<RestResponse<T>>;
 }
 
-/** BigCommerce REST (`{apiUrl}/stores/{hash}/...` with `X-Auth-Token`). */
-export function createRestClient(deps: {
+export interface RestClientDeps {
   apiUrl: string;
   storeHash: string;
   accessToken: string;
-  fetch: FetchFn;
+  http: HttpClient;
+  resilience: Resilience;
+  /** UPSTREAM_TIMEOUT_MS: shared with every other upstream call of the same client request. */
   timeoutMs: number;
   observe?: UpstreamObserver;
-  now?: () => number;
-}): RestClient {
-  const now = deps.now ?? Date.now;
-  const upstreamFetch = createUpstreamFetch({ fetch: deps.fetch, timeoutMs: deps.timeoutMs, upstream: 'rest', observe: deps.observe, now });
+}
+
+/** BigCommerce REST (`{apiUrl}/stores/{hash}/...` with `X-Auth-Token`), under the request's deadline, retries and breaker. */
+export function createRestClient(deps: RestClientDeps): RestClient {
   const base = `${deps.apiUrl}/stores/${encodeURIComponent(deps.storeHash)}`;
   return {
     async request<T>(request: RestRequest): Promise<RestResponse<T>> {
-      const headers: Record<string, string> = {
-        'x-auth-token': deps.accessToken,
-        accept: 'application/json',
-      };
+      const headers: Record<string, string> = { 'x-auth-token': deps.accessToken, accept: 'application/json' };
       if (request.body !== undefined) headers['content-type'] = 'application/json';
       if (request.caller) headers['x-correlation-id'] = request.caller.correlationId;
-      const started = now();
-      const response = await upstreamFetch(
-        `${base}${request.path}`,
-        { method: request.method, headers, body: request.body === undefined ? undefined : JSON.stringify(request.body) },
-        request.caller,
+      const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+      const deadline = upstreamDeadline(request.caller, deps.timeoutMs);
+      return deps.resilience.run(
+        async (signal) => {
+          const started = Date.now();
+          if (request.caller) request.caller.tally.upstreamCalls += 1;
+          let reply;
+          try {
+            reply = await deps.http({ method: request.method, url: `${base}${request.path}`, headers, body, signal });
+          } catch {
+            const outcome = signal.aborted ? 'timeout' : 'unreachable';
+            deps.observe?.('rest', outcome, Date.now() - started);
+            throw new UpstreamFailure(outcome, 'UPSTREAM_ERROR', 'BigCommerce REST API is unreachable');
+          }
+          const { status } = reply;
+          const accepted = (status >= 200 && status < 300) || request.accept?.includes(status);
+          deps.observe?.('rest', status === 429 ? 'rate_limited' : status >= 500 ? 'http_error' : 'ok', Date.now() - started);
+          if (status === 429 && !accepted) {
+            throw new UpstreamFailure('rate_limited', 'RATE_LIMITED', 'BigCommerce REST API rate limit reached', retryAfterMs(reply.header));
+          }
+          if (status >= 500 && !accepted) throw new UpstreamFailure('http_error', 'UPSTREAM_ERROR', `BigCommerce REST API answered ${status}`);
+          let parsed: unknown = undefined;
+          try {
+            parsed = reply.text ? JSON.parse(reply.text) : undefined;
+          } catch {
+            if (status >= 200 && status < 300) throw gatewayError('UPSTREAM_ERROR', 'BigCommerce REST API returned a malformed response');
+          }
+          if (accepted) return { status, body: parsed as T, header: reply.header };
+          throw gatewayError('UPSTREAM_ERROR', `BigCommerce REST API answered ${status}`, { upstreamStatus: status });
+        },
+        { deadline, budgetMs: deps.timeoutMs, idempotent: request.idempotent === true },
       );
-      const text = await response.text();
-      deps.observe?.('rest', response.status === 429 ? 'rate_limited' : response.status >= 500 ? 'http_error' : 'ok', now() - started);
-      let body: unknown = undefined;
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {
-        if (response.ok) throw gatewayError('UPSTREAM_ERROR', 'BigCommerce REST API returned a malformed response');
-      }
-      if (response.ok || request.accept?.includes(response.status)) {
-        return { status: response.status, body: body as T, headers: response.headers };
-      }
-      if (response.status === 429) {
-        const wait = retryAfterMs((name) => response.headers.get(name));
-        throw gatewayError('RATE_LIMITED', 'BigCommerce REST API rate limit reached', wait === undefined ? {} : { retryAfterMs: wait });
-      }
-      throw gatewayError('UPSTREAM_ERROR', `BigCommerce REST API answered ${response.status}`, { upstreamStatus: response.status });
     },
   };
 }

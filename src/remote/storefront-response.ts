@@ -1,5 +1,5 @@
 import { gatewayError } from '../errors';
-import type { UpstreamOutcome } from './upstream-fetch';
+import { UpstreamFailure, type UpstreamOutcome } from './upstream-failure';
 
 export interface UpstreamGraphQLError {
   message: string;
@@ -26,17 +26,16 @@ export interface StorefrontAnswer {
  * no upstream error page, body or credential message reaches a client.
  */
 export function checkStorefrontResponse(answer: StorefrontAnswer, observe: (outcome: UpstreamOutcome) => void): StorefrontResponseBody {
-  const fail = (outcome: UpstreamOutcome, error: ReturnType<typeof gatewayError>) => {
+  const fail = <E extends Error>(outcome: UpstreamOutcome, error: E): E => {
     observe(outcome);
     return error;
   };
   const malformed = () => fail('http_error', gatewayError('UPSTREAM_ERROR', 'Storefront API returned a malformed response'));
   const { status, text } = answer;
   if (status === 429) {
-    const extra = answer.retryAfterMs === undefined ? {} : { retryAfterMs: answer.retryAfterMs };
-    throw fail('rate_limited', gatewayError('RATE_LIMITED', 'Storefront API rate limit reached', extra));
+    throw fail('rate_limited', new UpstreamFailure('rate_limited', 'RATE_LIMITED', 'Storefront API rate limit reached', answer.retryAfterMs));
   }
-  if (status >= 500) throw fail('http_error', gatewayError('UPSTREAM_ERROR', `Storefront API answered ${status}`));
+  if (status >= 500) throw fail('http_error', new UpstreamFailure('http_error', 'UPSTREAM_ERROR', `Storefront API answered ${status}`));
   // 401/403 mean the gateway's own storefront credentials were refused: the shopper can do nothing about it.
   if (status === 401 || status === 403) {
     throw fail('http_error', gatewayError('UPSTREAM_ERROR', `Storefront API refused the gateway's credentials (${status})`));

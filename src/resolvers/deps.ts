@@ -10,14 +10,15 @@ import type { GatewayStores } from '../state/types';
 import type { RestClient } from '../remote/rest-client';
 import type { StorefrontSubschema } from '../remote/storefront';
 
-/** What every resolver map is built from; created once per gateway. */
+/** What every resolver map is built from; created once per gateway, never per schema. */
 export interface ResolverDeps {
   config: GatewayConfig;
   store: StoreConfig;
   /** Runs the gateway's own storefront operations (storefront-operations.ts). */
   executor: Executor;
   rest: RestClient;
-  storefront: StorefrontSubschema;
+  /** The storefront subschema of the schema in service (it changes when the storefront schema does). */
+  subschema: () => StorefrontSubschema;
   sessionTokens: SessionTokens;
   /** Shared state (revocations, single-use token ids): built once per gateway, never per schema. */
   stores: GatewayStores;
@@ -48,7 +49,7 @@ export async function openSession(deps: ResolverDeps, ctx: GatewayContext, shopp
 /** Resolves a `Customer` field by delegating `Query.customer` to the storefront as `shopper`. */
 export function delegateCustomer(deps: ResolverDeps, ctx: GatewayContext, shopper: Shopper, info: GraphQLResolveInfo): unknown {
   return delegateToSchema({
-    schema: deps.storefront,
+    schema: deps.subschema(),
     operation: OperationTypeNode.QUERY,
     fieldName: 'customer',
     context: { ...ctx, shopper },

@@ -5,9 +5,9 @@ import { createPricingResolvers } from './pricing';
 import { createSessionResolvers } from './session';
 import { createSsoResolvers } from './sso';
 
-/** Every resolver map of the gateway's own fields, plus guards on storefront types. */
-export function createResolvers(deps: ResolverDeps, storefrontSchema: GraphQLSchema) {
-  return [createSessionResolvers(deps), createSsoResolvers(deps), createPricingResolvers(deps), createCurrentCustomerTypeResolvers(deps), customerAccessTokenGuards(storefrontSchema)];
+/** Every resolver map of the gateway's own fields; built once per gateway (the guards below follow the schema). */
+export function createResolvers(deps: ResolverDeps) {
+  return [createSessionResolvers(deps), createSsoResolvers(deps), createPricingResolvers(deps), createCurrentCustomerTypeResolvers(deps)];
 }
 
 /**

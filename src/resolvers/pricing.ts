@@ -88,8 +88,6 @@ function currencyOf(value: string | null | undefined, fallback: string): string 
 }
 
 export function createPricingResolvers(deps: ResolverDeps): PricingResolvers {
-  const clientDeps = { rest: deps.rest, sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
-
   /** One loader per request and currency: all `Product.pricing` fields of a request share one REST call. */
   function productLoader(ctx: GatewayContext, currencyCode: string): DataLoader<number, ProductPricing | null> {
     const customerGroupId = ctx.shopper?.customerGroupId;
@@ -99,7 +97,7 @@ export function createPricingResolvers(deps: ResolverDeps): PricingResolvers {
     if (existing) return existing;
     const loader = new DataLoader<number, ProductPricing | null>(
       async (productIds) => {
-        const items = await fetchPrices(clientDeps, {
+        const items = await fetchPrices(deps.rest, {
           channelId: deps.store.channelId,
           currencyCode,
           customerGroupId,
@@ -152,7 +150,7 @@ export function createPricingResolvers(deps: ResolverDeps): PricingResolvers {
           items,
           caller: ctx,
         };
-        return (await fetchPrices(clientDeps, query)).map(toProductPricing);
+        return (await fetchPrices(deps.rest, query)).map(toProductPricing);
       },
     },
     Product: {

@@ -1,7 +1,22 @@
+import { createHash } from 'node:crypto';
 import type { CounterStore, CounterWindow, GatewayStores, RevocationStore, SingleUseStore } from './types';
 
 /** Bound on the entries of each in-memory store: an attacker cycling keys cannot grow the heap without limit. */
 export const MEMORY_STORE_MAX_ENTRIES = 100_000;
+
+/** Keys longer than this are kept as their SHA-256 (see boundKey). */
+export const MEMORY_STORE_MAX_KEY_LENGTH = 256;
+
+/**
+ * Some keys are chosen by clients (a login counter is keyed by the email typed in the form): the entry
+ * bound alone would still let 100 000 megabyte-long keys fill the heap, so long keys are stored hashed.
+ * The `h:`/`k:` tags keep the mapping one-to-one (a short key can never equal a hashed one); hashing the
+ * UTF-16 code units keeps strings that differ only in lone surrogates apart.
+ */
+function boundKey(key: string): string {
+  if (key.length <= MEMORY_STORE_MAX_KEY_LENGTH) return `k:${key}`;
+  return `h:${createHash('sha256').update(Buffer.from(key, 'utf16le')).digest('base64url')}`;
+}
 
 /**
  * A map whose entries expire at a unix-ms deadline and that never holds more than `maxEntries`: expired
@@ -10,6 +25,7 @@ export const MEMORY_STORE_MAX_ENTRIES = 100_000;
 function expiringMap<V>(now: () => number, maxEntries: number) {
   const entries = new Map<string, { value: V; expiresAt: number }>();
   const live = (key: string) => {
+    key = boundKey(key);
     const entry = entries.get(key);
     if (entry && entry.expiresAt <= now()) {
       entries.delete(key);
@@ -28,10 +44,11 @@ function expiringMap<V>(now: () => number, maxEntries: number) {
   return {
     get: (key: string) => live(key),
     set(key: string, value: V, expiresAt: number): void {
+      key = boundKey(key);
       if (!entries.has(key) && entries.size >= maxEntries) makeRoom();
       entries.set(key, { value, expiresAt });
     },
-    delete: (key: string) => void entries.delete(key),
+    delete: (key: string) => void entries.delete(boundKey(key)),
   };
 }
 

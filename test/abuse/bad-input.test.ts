@@ -1,5 +1,5 @@
 import { EncryptJWT, SignJWT } from 'jose';
-import type { Sandbox } from '../../src/sandbox';
+import type { Sandbox } from '../../sandbox';
 import { parseConfig } from '../../src/config';
 import { startProxiedStack, type FaultProxy, type ProxiedStack } from '../helpers/fault-proxy';
 import { gql, WHOLESALE, type GatewayServer } from '../helpers/stack';
@@ -45,7 +45,8 @@ beforeAll(async () => {
     sandbox: { clientSecret: CLIENT_SECRET, rateLimitQuota: 100_000 },
     through: ['storefront', 'rest'],
     config: {
-      upstreamTimeoutMs: 800,
+      // Generous: a budget these tests never race against on a busy machine (the timeout has a stack of its own).
+      upstreamTimeoutMs: 10_000,
       upstreamRetries: 1,
       trustProxy: true,
       corsOrigins: ['https://shop.example.com'],
@@ -332,9 +333,15 @@ describe('login abuse', () => {
 
 describe('upstream faults', () => {
   it('answers a slow upstream with UPSTREAM_TIMEOUT', async () => {
-    proxy.setFault((path) => path === '/graphql', { kind: 'hang' });
-    const response = await gql(gateway.graphqlUrl, NORMAL);
-    expect(response.body.errors?.[0].extensions?.code).toBe('UPSTREAM_TIMEOUT');
+    const slow = await startProxiedStack({ through: ['storefront'], config: { upstreamTimeoutMs: 800, upstreamRetries: 1 } });
+    try {
+      slow.proxy.setFault((path) => path === '/graphql', { kind: 'hang' });
+      const response = await gql(slow.gateway.graphqlUrl, NORMAL);
+      expect(response.body.errors?.[0].extensions?.code).toBe('UPSTREAM_TIMEOUT');
+      expect(response.body.errors?.[0].message).toMatch(/within 800 ms/);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('answers a 429 storm with RATE_LIMITED and the retry hint', async () => {

@@ -1,4 +1,4 @@
-import { startSandbox } from '../../src/sandbox';
+import { startSandbox } from '../../sandbox';
 import { gql, startGateway } from '../helpers/stack';
 
 /** "The upstream killed mid-run and restarted": a real sandbox process goes away and comes back on its port. */

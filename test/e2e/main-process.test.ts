@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSandbox } from '../../src/sandbox';
+import { startSandbox } from '../../sandbox';
 import { startFaultProxy } from '../helpers/fault-proxy';
 
 /** These tests run the compiled entry point exactly as `npm start` / `npm run sandbox` do (`npm test` builds first). */

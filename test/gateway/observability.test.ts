@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { addMocksToSchema } from '@graphql-tools/mock';
 import { buildSchema, type GraphQLSchema } from 'graphql';
 import { createYoga } from 'graphql-yoga';
-import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { startSandbox, type Sandbox } from '../../sandbox';
 import { closeServer, gql, listen, loginAs, startGateway, startStack, WHOLESALE, type Stack } from '../helpers/stack';
 
 describe('metrics and request logs', () => {

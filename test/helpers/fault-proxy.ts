@@ -1,5 +1,5 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
-import { startSandbox, type SandboxOptions } from '../../src/sandbox';
+import { startSandbox, type SandboxOptions } from '../../sandbox';
 import { closeServer, listen, startGateway, type Stack, type StartGatewayOptions } from './stack';
 
 export type Fault =

@@ -1,13 +1,14 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { parseConfig, withStore, type AuthMode, type GatewayConfig, type StoreConfig } from '../../src/config';
 import { createGateway, type Gateway } from '../../src/gateway';
 import { createLogger } from '../../src/logger';
-import type { FetchFn } from '../../src/remote/upstream-fetch';
+import type { HttpClient } from '../../src/remote/http';
+import { serve } from '../../src/http/serve';
 import { sandboxStoreConfig } from '../../src/sandbox-mode';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox';
 
 export const SESSION_SECRET = 'test-session-secret-0123456789-abcdefghij';
 export const SERVER_KEY = 'test-server-key-0123456789-abcdefghijklmnop';
@@ -24,7 +25,7 @@ export interface StartGatewayOptions {
   authMode?: AuthMode;
   config?: Partial<Omit<GatewayConfig, 'store'>>;
   now?: () => number;
-  fetch?: FetchFn;
+  http?: HttpClient;
   /** Point parts of the store config elsewhere, e.g. REST through a fault-injecting proxy. */
   store?: Partial<StoreConfig>;
 }
@@ -60,17 +61,16 @@ export async function startGateway(sandbox: Sandbox, options: StartGatewayOption
   };
   const logs: string[] = [];
   const logger = createLogger('debug', { write: (line: string) => void logs.push(line) });
-  const gateway = await createGateway(config, { logger, now: options.now, fetch: options.fetch });
-  const server = createServer(gateway.handler);
-  const url = await listen(server);
+  const gateway = await createGateway(config, { logger, now: options.now, http: options.http });
+  const served = await serve(gateway, { port: 0, host: '127.0.0.1' });
   return {
-    url,
-    graphqlUrl: `${url}/graphql`,
+    url: served.url,
+    graphqlUrl: served.graphqlUrl,
     gateway,
     logs,
     close: async () => {
-      gateway.close();
-      await closeServer(server);
+      await served.close();
+      await gateway.close();
     },
   };
 }

@@ -2,7 +2,7 @@
 // with JWTs signed and verified independently here with jose and the client secret.
 import { randomUUID } from 'node:crypto';
 import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
-import type { Sandbox } from '../../src/sandbox';
+import type { Sandbox } from '../../sandbox';
 import { fakeClock, start } from './helpers';
 
 const clock = fakeClock();

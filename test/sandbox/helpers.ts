@@ -1,5 +1,5 @@
 // Shared helpers of the sandbox tests: start a sandbox on an ephemeral port and talk to it over HTTP.
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox';
 
 export interface Clock {
   now: () => number;
@@ -50,11 +50,11 @@ export async function gql(
   query: string,
   variables: Record<string, unknown> = {},
   headers: Record<string, string> = {},
-): Promise<{ status: number; body: GraphQLResponse }> {
+): Promise<{ status: number; body: GraphQLResponse; headers: Headers }> {
   const res = await fetch(`${s.url}/graphql`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: res.status, body: (await res.json()) as GraphQLResponse };
+  return { status: res.status, body: (await res.json()) as GraphQLResponse, headers: res.headers };
 }

@@ -2,7 +2,7 @@
 // with jose and the client secret) is exchanged for a customer access token, verified like GET /login/token/{jwt}.
 import { randomUUID } from 'node:crypto';
 import { SignJWT, type JWTPayload } from 'jose';
-import type { Sandbox } from '../../src/sandbox';
+import type { Sandbox } from '../../sandbox';
 import { createToken, fakeClock, gql, start, type GraphQLResponse } from './helpers';
 
 const clock = fakeClock();

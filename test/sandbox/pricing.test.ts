@@ -1,8 +1,8 @@
 // The pricing module (shared by storefront GraphQL and REST) and the seed data requirements.
-import { buildCatalog, type Catalog } from '../../src/sandbox/catalog';
-import { priceProduct, priceSourceFor, unitPriceForQuantity } from '../../src/sandbox/pricing';
-import { SEED, type Seed } from '../../src/sandbox/seed';
-import { verifyPassword } from '../../src/sandbox/passwords';
+import { buildCatalog, type Catalog } from '../../sandbox/catalog';
+import { priceProduct, priceSourceFor, unitPriceForQuantity } from '../../sandbox/pricing';
+import { SEED, type Seed } from '../../sandbox/seed';
+import { verifyPassword } from '../../sandbox/passwords';
 
 const catalog = buildCatalog(SEED);
 

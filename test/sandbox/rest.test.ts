@@ -1,6 +1,6 @@
-// REST over HTTP: pricing by customer group (full FACTS §5 shape, consistent with storefront prices),
+// REST over HTTP: pricing by customer group (the full Get Prices (Batch) shape of developer.bigcommerce.com/docs/rest-management/pricing, consistent with storefront prices),
 // validate-credentials, cart redirect URLs, system time, rate limiting and bad input.
-import type { Sandbox } from '../../src/sandbox';
+import type { Sandbox } from '../../sandbox';
 import { createToken, fakeClock, gql, rest, restUrl, start } from './helpers';
 
 const clock = fakeClock();

@@ -1,5 +1,5 @@
 // The exported contract: startSandbox identity defaults, describeSandbox banner, close().
-import { describeSandbox, SANDBOX_DEFAULTS, startSandbox } from '../../src/sandbox';
+import { describeSandbox, SANDBOX_DEFAULTS, startSandbox } from '../../sandbox';
 
 describe('startSandbox / describeSandbox', () => {
   it('uses the documented development defaults when no identity is given', async () => {

@@ -16,7 +16,7 @@ import {
   type GraphQLNamedType,
   type GraphQLSchema,
 } from 'graphql';
-import { sandboxSdlPath } from '../../src/sandbox/project-root';
+import { sandboxSdlPath } from '../../sandbox/project-root';
 
 const LIVE_SCHEMA_PATH = path.resolve(__dirname, '../../../shared/bigcommerce/storefront-schema/bigcommerce.graphql');
 

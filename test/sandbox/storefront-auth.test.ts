@@ -1,5 +1,5 @@
-// Storefront token creation over REST and the token rules of POST /graphql (FACTS §1.2, §1.6, §6).
-import type { Sandbox } from '../../src/sandbox';
+// Storefront token creation over REST and the token rules of POST /graphql (developer.bigcommerce.com/docs/start/authentication/graphql-storefront, /docs/start/about/status-codes).
+import type { Sandbox } from '../../sandbox';
 import { createToken, fakeClock, gql, rest, restUrl, start } from './helpers';
 
 const clock = fakeClock();

@@ -1,6 +1,6 @@
 // Storefront GraphQL over HTTP: catalog queries, shopper identification (CIT + X-Bc-Customer-Id, CAT), group prices,
 // login/logout, carts, batching and bad input.
-import type { Sandbox } from '../../src/sandbox';
+import type { Sandbox } from '../../sandbox';
 import { createToken, fakeClock, gql, start, type GraphQLResponse } from './helpers';
 
 const clock = fakeClock();
@@ -82,7 +82,7 @@ describe('shopper identity and group prices', () => {
     const retail = await gql(s, cit, PRICE_QUERY, { id: 104 }, { 'X-Bc-Customer-Id': '1' });
     expect(priceOf(wholesale)).toBeLessThan(priceOf(guest));
     expect(priceOf(retail)).toBe(priceOf(guest));
-    // basePrice ignores customer group prices (FACTS §1.7).
+    // basePrice ignores customer group prices (the description of Prices.basePrice in BigCommerce's Storefront schema).
     expect((wholesale.body.data as unknown as PriceData).site.product.prices.basePrice.value).toBe(priceOf(guest));
     const customer = await gql(s, cit, '{ customer { entityId email firstName lastName customerGroupId customerGroupName } }', {}, { 'X-Bc-Customer-Id': '2' });
     expect(customer.body.data).toEqual({

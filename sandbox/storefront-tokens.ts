@@ -1,5 +1,5 @@
 // Storefront API tokens (storefront, private, customer impersonation) as BigCommerce issues them: ES256 JWTs
-// (FACTS §1.2). The signing key is derived from the sandbox's identity, so — as with BigCommerce — a token
+// (developer.bigcommerce.com/docs/start/authentication/graphql-storefront). The signing key is derived from the sandbox's identity, so — as with BigCommerce — a token
 // outlives a restart of the store: a gateway configured with one recovers when the sandbox comes back.
 import { createECDH, createPrivateKey, createPublicKey, hkdfSync, type KeyObject } from 'node:crypto';
 import { CompactSign, compactVerify } from 'jose';
@@ -31,7 +31,7 @@ export interface VerifiedStorefrontToken {
   claims: StorefrontTokenClaims;
 }
 
-/** A 401 of the Storefront API with one of BigCommerce's messages (FACTS §1.6). */
+/** A 401 of the Storefront API with one of BigCommerce's messages (developer.bigcommerce.com/docs/start/about/status-codes, GraphQL HTTP status codes). */
 export class StorefrontAuthError extends Error {}
 
 export const AUTH_MESSAGES = {

@@ -1,5 +1,5 @@
 // Locates the project root (the directory holding package.json) from this file, so the SDL in schema/ is found
-// both under ts-jest (src/sandbox/*.ts) and from compiled output (dist/src/sandbox/*.js).
+// both under ts-jest (sandbox/*.ts) and from compiled output (dist/sandbox/*.js).
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 

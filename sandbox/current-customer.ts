@@ -1,4 +1,4 @@
-// GET /customer/current.jwt?app_client_id=…: the Current Customer API (FACTS §4). With a storefront session it
+// GET /customer/current.jwt?app_client_id=…: the Current Customer API (developer.bigcommerce.com/docs/start/authentication/current-customer). With a storefront session it
 // answers an HS256 JWT signed with the client secret; a guest gets 404; an unknown app_client_id gets 400.
 import type { ServerResponse } from 'node:http';
 import { SignJWT } from 'jose';

@@ -1,4 +1,4 @@
-// Per-window request counter for REST, reported in BigCommerce's X-Rate-Limit-* headers (FACTS §8).
+// Per-window request counter for REST, reported in BigCommerce's X-Rate-Limit-* headers (developer.bigcommerce.com/docs/start/about, BigCommerce-specific response headers).
 export interface RateLimitState {
   allowed: boolean;
   headers: Record<string, string>;

@@ -65,7 +65,7 @@ async function jsonBody(req: IncomingMessage): Promise<Json> {
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 
-/** Exactly one of channel_id / channel_ids, each an existing channel (FACTS §6). */
+/** Exactly one of channel_id / channel_ids, each an existing channel (developer.bigcommerce.com/docs/rest-authentication/tokens). */
 function channelIdsOf(body: Json, channelId: number): number[] {
   const hasOne = body.channel_id !== undefined;
   const hasMany = body.channel_ids !== undefined;
@@ -113,7 +113,7 @@ function bulkDiscountPerItem(p: ProductPrice, type: string, value: number): numb
   return value;
 }
 
-/** One PriceItem of FACTS §5. sale_price, retail_price and minimum_advertised_price are left out when unset. */
+/** One PriceItem of Get Prices (Batch) (developer.bigcommerce.com/docs/rest-management/pricing). sale_price, retail_price and minimum_advertised_price are left out when unset. */
 function priceItem(p: ProductPrice, options: unknown[], request: Json): Json {
   return {
     product_id: p.productId,

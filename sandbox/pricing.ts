@@ -1,7 +1,7 @@
 // The one price computation of the sandbox: storefront GraphQL `prices` and REST /v3/pricing/products both use it,
 // so the two can never disagree for the same shopper group.
 //
-// Source of a group's prices, in BigCommerce's order (FACTS §9, price_lists.v3.yml):
+// Source of a group's prices, in BigCommerce's order (developer.bigcommerce.com/docs/store-operations/pricing/calculations and /docs/rest-management/price-lists):
 //   1. a price list assigned to the group and the channel; 2. a list assigned to the group;
 //   3. the group's discount rules; 4. the channel's default list; 5. the catalog price.
 // A chosen list without a record for the variant falls back to the catalog price.
@@ -29,7 +29,7 @@ export interface VariantPrice {
   calculatedPrice: number;
   /** retailPrice − calculatedPrice (never negative); null without a retail price. */
   saved: number | null;
-  /** Bulk tiers that apply: the price record's own, else the product's (FACTS §9 interaction rules). */
+  /** Bulk tiers that apply: the price record's own, else the product's (developer.bigcommerce.com/docs/store-operations/pricing/price-lists). */
   bulkPricing: SeedBulkTier[];
   source: PriceSource['kind'];
 }

@@ -23,9 +23,34 @@ export const INVALID_CREDENTIALS_CODE = 'INVALID_CREDENTIALS';
 export const INVALID_JWT_MESSAGE = 'Invalid JWT';
 export const INVALID_JWT_CODE = 'INVALID_JWT';
 
-/** BigCommerce's platform limit: at most 50 products per page (FACTS §1.5). */
+/**
+ * Page-size caps of `first`/`last`, by connection field. BigCommerce's platform limit is "50 products per query"
+ * (developer.bigcommerce.com/docs/storefront/graphql, "Platform limitations"): the sandbox applies it to the
+ * top-level catalog connections (products, categories, brands) and to any connection it does not list below.
+ * Connections nested in one product are not products: real storefronts ask for more (Catalyst's product page
+ * selects `variants(first: 250)`), so those take up to 250. The subset schema serves only `variants` of these
+ * today; the others are listed so a field added later gets the same cap as on a product page.
+ */
 export const MAX_PAGE_SIZE = 50;
-/** Page size when `first`/`last` are omitted (FACTS §1.5). */
+export const MAX_NESTED_PAGE_SIZE = 250;
+const NESTED_PRODUCT_CONNECTIONS: ReadonlySet<string> = new Set([
+  'variants',
+  'options',
+  'productOptions',
+  'values',
+  'images',
+  'customFields',
+  'videos',
+  'reviews',
+  'relatedProducts',
+]);
+
+/** The largest `first`/`last` a connection field accepts. */
+export function pageSizeLimit(fieldName: string): number {
+  return NESTED_PRODUCT_CONNECTIONS.has(fieldName) ? MAX_NESTED_PAGE_SIZE : MAX_PAGE_SIZE;
+}
+
+/** Page size when `first`/`last` are omitted (developer.bigcommerce.com/docs/storefront/graphql, "Pagination"). */
 export const DEFAULT_PAGE_SIZE = 10;
 
 interface ProductParent {
@@ -84,12 +109,13 @@ function indexFromCursor(cursor: string): number {
   return Number(m[1]);
 }
 
-/** Relay pagination over an in-memory list (first/after, last/before), capped at MAX_PAGE_SIZE. */
-function connection<T>(items: T[], args: ConnectionArgs) {
+/** Relay pagination over an in-memory list (first/after, last/before), capped at the field's pageSizeLimit. */
+function connection<T>(fieldName: string, items: T[], args: ConnectionArgs) {
+  const max = pageSizeLimit(fieldName);
   for (const name of ['first', 'last'] as const) {
     const v = args[name];
-    if (v !== undefined && v !== null && (v < 0 || v > MAX_PAGE_SIZE)) {
-      throw new GraphQLError(`Argument "${name}" must be between 0 and ${MAX_PAGE_SIZE}.`, { extensions: { code: 'BAD_USER_INPUT' } });
+    if (v !== undefined && v !== null && (v < 0 || v > max)) {
+      throw new GraphQLError(`Argument "${name}" must be between 0 and ${max}.`, { extensions: { code: 'BAD_USER_INPUT' } });
     }
   }
   let start = args.after ? indexFromCursor(args.after) + 1 : 0;
@@ -112,7 +138,7 @@ function connection<T>(items: T[], args: ConnectionArgs) {
   };
 }
 
-/** Private tokens need the scope of every field they select (FACTS §1.2). */
+/** Private tokens need the scope of every field they select (developer.bigcommerce.com/docs/start/authentication/graphql-storefront). */
 function requireScope(ctx: StorefrontContext, scope: TokenScope, path: string): void {
   if (ctx.scopes === null || ctx.scopes.includes(scope)) return;
   throw new GraphQLError('The provided token does not include the scopes required to resolve this field.', {
@@ -237,7 +263,7 @@ function assignGuestCart(ctx: StorefrontContext, guestCartEntityId: string | nul
   return guestCart;
 }
 
-/** A CAT is returned in the body only server-to-server (FACTS §1.3); browsers would get an httpOnly cookie. */
+/** A CAT is returned in the body only server-to-server (developer.bigcommerce.com/docs/start/authentication/graphql-storefront); browsers would get an httpOnly cookie. */
 function serverToServerAccessToken(r: { customerAccessToken: unknown }, _a: unknown, ctx: StorefrontContext): unknown {
   if (ctx.fromBrowser) {
     throw new GraphQLError(
@@ -312,7 +338,7 @@ export function createStorefrontResolvers(): IResolvers {
           const wanted = new Set(args.ids);
           products = products.filter((p) => wanted.has(globalId('Product', p.entityId)));
         }
-        const conn = connection(products, args);
+        const conn = connection('products', products, args);
         return { ...conn, edges: conn.edges.map((e) => ({ cursor: e.cursor, node: { product: e.node } satisfies ProductParent })) };
       },
       product: (
@@ -375,7 +401,7 @@ export function createStorefrontResolvers(): IResolvers {
           const wanted = new Set(args.skus);
           variants = variants.filter((v) => wanted.has(v.sku));
         }
-        const conn = connection(variants, args);
+        const conn = connection('variants', variants, args);
         return { pageInfo: conn.pageInfo, edges: conn.edges.map((e) => ({ cursor: e.cursor, node: { product: p.product, variant: e.node } satisfies VariantParent })) };
       },
     },
@@ -481,7 +507,7 @@ export function createStorefrontResolvers(): IResolvers {
         return { result: 'success', customer, cart, customerAccessToken: cat };
       },
       loginWithCustomerLoginJwt: async (_p: unknown, args: { jwt: string; guestCartEntityId?: string | null }, ctx: StorefrontContext) => {
-        // Gated like `login`: a Customer-scope field (FACTS §1.2); browser use of private/impersonation tokens is
+        // Gated like `login`: a Customer-scope field (developer.bigcommerce.com/docs/start/authentication/graphql-storefront); browser use of private/impersonation tokens is
         // already refused with 403 before execution.
         requireScope(ctx, 'Customer', 'loginWithCustomerLoginJwt');
         let verified: VerifiedCustomerLogin;
@@ -502,7 +528,7 @@ export function createStorefrontResolvers(): IResolvers {
       logout: (_p: unknown, args: { cartEntityId?: string | null }, ctx: StorefrontContext) => {
         requireScope(ctx, 'Customer', 'logout');
         if (ctx.customerAccessToken) ctx.state.revokeCustomerAccessToken(ctx.customerAccessToken);
-        // After logout the cart reverts to a guest cart (FACTS §1.3).
+        // After logout the cart reverts to a guest cart (developer.bigcommerce.com/docs/start/authentication/graphql-storefront).
         const cart = accessibleCart(ctx, args.cartEntityId);
         if (cart) cart.customerId = null;
         return { result: 'success', cartUnassignResult: { cart, errors: [] } };

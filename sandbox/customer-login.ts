@@ -1,4 +1,4 @@
-// Customer Login API JWTs (FACTS §3), verified as BigCommerce does: HS256 with the client secret, typ JWT,
+// Customer Login API JWTs (developer.bigcommerce.com/docs/start/authentication/customer-login), verified as BigCommerce does: HS256 with the client secret, typ JWT,
 // iss = client id, operation customer_login, store_hash, iat within 30 s, single-use jti, relative redirect_to,
 // request_ip equal to the browser's IP when present. Two entry points share one verifier, as on BigCommerce where
 // the same JWT serves both: GET /login/token/{jwt} (opens a storefront session) and the Storefront GraphQL
@@ -59,7 +59,7 @@ export async function verifyCustomerLoginJwt(
   } catch {
     throw new CustomerLoginRejected('not a JWT');
   }
-  // A missing typ header is a known cause of rejected tokens (FACTS §10).
+  // A missing typ header is a known cause of rejected tokens (troubleshooting in developer.bigcommerce.com/docs/start/authentication/customer-login).
   if (header.alg !== 'HS256' || header.typ !== 'JWT') throw new CustomerLoginRejected('header must be {alg: HS256, typ: JWT}');
   let payload: JWTPayload;
   try {

@@ -43,7 +43,7 @@ export function redirect(res: ServerResponse, location: string, headers: Record<
   res.end();
 }
 
-/** The `type` BigCommerce puts in REST error bodies (FACTS §7, 429 example). */
+/** The `type` BigCommerce puts in REST error bodies (developer.bigcommerce.com/docs/start/about/status-codes). */
 export const ERROR_TYPE = '/api-docs/getting-started/api-status-codes';
 
 /** REST error body `{status, title, type, errors}` as in BigCommerce's ErrorResponse. */

@@ -35,7 +35,7 @@ export interface StorefrontSession {
   createdAt: number;
 }
 
-/** CAT lifetime: BigCommerce does not document it (FACTS §1.2); one day is the sandbox's choice. */
+/** CAT lifetime: BigCommerce does not document it (developer.bigcommerce.com/docs/start/authentication/graphql-storefront); one day is the sandbox's choice. */
 export const CUSTOMER_ACCESS_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
 /** Storefront session lifetime (cookie-backed). */
 export const SESSION_TTL_MS = 24 * 60 * 60 * 1000;
@@ -50,7 +50,7 @@ export class SandboxState {
 
   constructor(private readonly now: () => number) {}
 
-  /** Issues a CAT (64 hex + `_` + unix expiry, FACTS §1.2) and revokes the customer's previous one (one device). */
+  /** Issues a CAT (64 hex + `_` + unix expiry, as in developer.bigcommerce.com/docs/start/authentication/graphql-storefront) and revokes the customer's previous one (one device). */
   issueCustomerAccessToken(customerId: number): CustomerAccessTokenRecord {
     for (const [value, rec] of this.cats) if (rec.customerId === customerId) this.cats.delete(value);
     const expiresAtMs = Math.floor((this.now() + CUSTOMER_ACCESS_TOKEN_TTL_MS) / 1000) * 1000;

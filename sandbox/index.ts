@@ -1,7 +1,24 @@
-// The sandbox store: an embedded BigCommerce-compatible upstream (Storefront GraphQL, REST, Customer Login API,
-// Current Customer API) for development and tests. It shares no code with the gateway and reads no environment:
-// src/main.ts passes everything in.
-import { createServer, type Server } from 'node:http';
+/**
+ * # sandbox/ — the BigCommerce-compatible sandbox store
+ *
+ * An embedded upstream with BigCommerce's wire contracts, for development, tests and benchmarks, so the gateway
+ * runs on a fresh machine with no store account:
+ *
+ * - Storefront GraphQL at `POST /graphql` (storefront-http.ts): a subset of BigCommerce's schema
+ *   (schema/sandbox.graphql), the storefront/private/impersonation token rules, customer access tokens, the
+ *   `X-Bc-Graphql-Complexity` header and BigCommerce's 10,000 complexity limit (complexity.ts), page-size caps
+ *   (storefront-resolvers.ts);
+ * - REST under `/stores/{hash}/v3/...` with `X-Auth-Token` and `X-Rate-Limit-*` headers (rest.ts, rate-limit.ts);
+ * - the Customer Login API `GET /login/token/{jwt}` (customer-login.ts) and the Current Customer API
+ *   `GET /customer/current.jwt` (current-customer.ts);
+ * - seed data in seed.json (products, customer groups, price lists, the demo accounts printed by describeSandbox).
+ *
+ * It is its own package beside src/: it imports nothing from src/, and the gateway imports nothing from it; only
+ * src/main.ts loads it, lazily (`import('../sandbox')`), in sandbox mode or for `node dist/src/main.js sandbox`, so
+ * a gateway serving a real store never loads it or parses its seed. It reads no environment: its caller passes
+ * everything in through SandboxOptions. Entry point: startSandbox().
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildCatalog } from './catalog';
 import { createRateLimiter } from './rate-limit';
@@ -29,6 +46,8 @@ export interface SandboxOptions {
   rateLimitWindowMs?: number;
   /** Clock in ms (default Date.now); drives token expiry, iat windows and rate-limit windows. */
   now?: () => number;
+  /** Delay in ms before answering every request (GraphQL, REST, pages), to model a remote store in benchmarks. Default 0. */
+  latencyMs?: number;
 }
 
 export interface SandboxIdentity {
@@ -66,6 +85,18 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/** Answers each request after `ms`; a request whose client went away meanwhile is dropped. */
+function delayed(handler: (req: IncomingMessage, res: ServerResponse) => void, ms: number) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const timer = setTimeout(() => {
+      if (!res.destroyed) handler(req, res);
+    }, ms);
+    // close() ends every connection: a pending delay must not keep the process alive after it.
+    timer.unref();
+    res.once('close', () => clearTimeout(timer));
+  };
+}
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const identity: SandboxIdentity = {
     storeHash: options.storeHash || SANDBOX_DEFAULTS.storeHash,
@@ -74,6 +105,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     accessToken: options.accessToken || SANDBOX_DEFAULTS.accessToken,
     channelId: options.channelId ?? SANDBOX_DEFAULTS.channelId,
   };
+  const latencyMs = options.latencyMs ?? 0;
+  if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new RangeError(`sandbox: latencyMs must be a finite number >= 0, got ${latencyMs}`);
   const now = options.now ?? Date.now;
   const host = options.host ?? '127.0.0.1';
   const catalog = buildCatalog(SEED);
@@ -97,7 +130,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     requestLog,
     onError: (err) => process.stderr.write(`sandbox: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`),
   });
-  const server: Server = createServer(handler);
+  const server: Server = createServer(latencyMs > 0 ? delayed(handler, latencyMs) : handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? SANDBOX_DEFAULT_PORT, host, () => {

@@ -3,8 +3,9 @@
 // token), then executes one operation or a batch (JSON array) against the subset schema.
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { execute, GraphQLError, parse, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { execute, getOperationAST, GraphQLError, parse, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
+import { COMPLEXITY_LIMIT, complexityScore, tooComplexMessage } from './complexity';
 import { BodyTooLargeError, headerValue, isJsonContentType, readBody, sendJson } from './http-util';
 import { sandboxSdlPath } from './project-root';
 import { verifyCustomerLoginJwt } from './customer-login';
@@ -81,16 +82,47 @@ function documentFor(schema: GraphQLSchema, query: string): DocumentNode | Execu
   return document;
 }
 
-async function runOne(deps: StorefrontHandlerDeps, body: GraphQLRequestBody, ctx: StorefrontContext): Promise<ExecutionResult> {
+interface OperationOutcome {
+  result: ExecutionResult;
+  /** The operation's complexity score; absent for requests that are not valid (BigCommerce scores valid ones). */
+  complexity?: number;
+  operation?: OperationDefinitionNode;
+}
+
+async function runOne(deps: StorefrontHandlerDeps, body: GraphQLRequestBody, ctx: StorefrontContext): Promise<OperationOutcome> {
   const document = documentFor(deps.schema, body.query);
-  if (!('kind' in document)) return document;
-  return execute({
+  if (!('kind' in document)) return { result: document };
+  const operation = getOperationAST(document, body.operationName ?? undefined) ?? undefined;
+  const complexity = operation ? complexityScore(deps.schema, document, operation, body.variables ?? {}) ?? undefined : undefined;
+  // Scored before execution: an operation over the limit runs no resolver (no mutation takes effect).
+  if (complexity !== undefined && complexity > COMPLEXITY_LIMIT) {
+    return { result: { errors: [new GraphQLError(tooComplexMessage(complexity))] }, complexity, operation };
+  }
+  const result = await execute({
     schema: deps.schema,
     document,
     variableValues: body.variables ?? undefined,
     operationName: body.operationName ?? undefined,
     contextValue: ctx,
   });
+  return { result, complexity, operation };
+}
+
+/**
+ * BigCommerce's GraphQL response headers (developer.bigcommerce.com/docs/start/about, "GraphQL-specific response
+ * headers"): the complexity score, the operation type and name ("" when anonymous). A batch reports the sum of its
+ * operations' scores (each operation is held to the limit on its own) and no type or name.
+ */
+function responseHeaders(outcomes: OperationOutcome[], batch: boolean): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const scored = outcomes.filter((o) => o.complexity !== undefined);
+  if (scored.length > 0) headers['X-Bc-Graphql-Complexity'] = String(Math.min(Number.MAX_SAFE_INTEGER, scored.reduce((sum, o) => sum + (o.complexity ?? 0), 0)));
+  const operation = outcomes[0]?.operation;
+  if (!batch && operation) {
+    headers['X-Bc-Graphql-Operation-Type'] = operation.operation;
+    headers['X-Bc-Graphql-Operation-Name'] = operation.name?.value ?? '';
+  }
+  return headers;
 }
 
 export function createStorefrontHandler(deps: StorefrontHandlerDeps) {
@@ -159,7 +191,7 @@ export function createStorefrontHandler(deps: StorefrontHandlerDeps) {
       return;
     }
 
-    // Identify the shopper: each token kind honours only its own header (FACTS §1.2).
+    // Identify the shopper: each token kind honours only its own header (developer.bigcommerce.com/docs/start/authentication/graphql-storefront).
     let customerId: number | null = null;
     let customerAccessToken: string | null = null;
     if (verified.kind === 'impersonation') {
@@ -196,9 +228,10 @@ export function createStorefrontHandler(deps: StorefrontHandlerDeps) {
       now: deps.now,
       verifyCustomerLoginJwt: verifyLoginJwt,
     });
-    const results: ExecutionResult[] = [];
+    const outcomes: OperationOutcome[] = [];
     // Sequential on purpose: a batch may hold mutations whose effects later operations read.
-    for (const body of bodies as GraphQLRequestBody[]) results.push(await runOne(deps, body, ctxFor()));
-    sendJson(res, 200, batch ? results : results[0]);
+    for (const body of bodies as GraphQLRequestBody[]) outcomes.push(await runOne(deps, body, ctxFor()));
+    const results = outcomes.map((o) => o.result);
+    sendJson(res, 200, batch ? results : results[0], responseHeaders(outcomes, batch));
   };
 }

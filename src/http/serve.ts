@@ -1,0 +1,57 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Gateway } from '../gateway';
+
+export interface ServeOptions {
+  port: number;
+  host: string;
+  /** Whole request (headers and body) must arrive within this; a slow body is cut (slowloris). */
+  requestTimeoutMs?: number;
+  /** Open connections at most; more are refused by the kernel backlog instead of exhausting memory. */
+  maxConnections?: number;
+}
+
+export interface Served {
+  /** e.g. http://127.0.0.1:4000 */
+  url: string;
+  graphqlUrl: string;
+  server: Server;
+  /** Stops accepting, lets in-flight requests finish, closes keep-alive connections as they go idle. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_CONNECTIONS = 10_000;
+
+/** The one way the gateway is put on a port: main, tests, scripts and the bench all use it. */
+export async function serve(gateway: Gateway, options: ServeOptions): Promise<Served> {
+  const server = createServer(gateway.yoga);
+  server.requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  server.headersTimeout = Math.min(server.headersTimeout, server.requestTimeout);
+  server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host.includes(':') ? `[${options.host}]` : options.host;
+  const url = `http://${shownHost}:${port}`;
+  return {
+    url,
+    graphqlUrl: `${url}/graphql`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        sweep.unref();
+        server.close(() => {
+          clearInterval(sweep);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}

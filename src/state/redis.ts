@@ -1,0 +1,131 @@
+import { ErrorReply } from 'redis';
+import { openRedisConnection, type RedisClient, type RedisCommandEvent, type RedisConnection, type RedisConnectionEvent } from './redis-client';
+import { redisKey } from './redis-keys';
+import { INCREMENT_WINDOW, PEEK_WINDOW, type SingleKeyScript } from './redis-scripts';
+import type { CounterStore, CounterWindow, GatewayStores, RevocationStore, SingleUseStore } from './types';
+
+export type { RedisCommandEvent, RedisConnectionEvent } from './redis-client';
+
+export interface RedisStoresOptions {
+  /** `redis://` or `rediss://` URL (credentials and database number in the URL). */
+  url: string;
+  /** Every key the gateway writes starts with it (config default `sfgw:`), so several deployments can share a Redis. */
+  keyPrefix: string;
+  /** Deadline of each command (default 500 ms): past it the store method rejects with StoreUnavailableError. */
+  commandTimeoutMs?: number;
+  /** Deadline of one connection attempt (default 2000 ms). */
+  connectTimeoutMs?: number;
+  /** Clock for CounterWindow.resetAt (unix ms); expiries themselves are kept by Redis. */
+  now?: () => number;
+  /** Called after every command (metrics). */
+  observe?: (event: RedisCommandEvent) => void;
+  /** Called on connection changes and errors (logs); the stores log nothing themselves. */
+  onConnectionEvent?: (event: RedisConnectionEvent) => void;
+}
+
+/** Absolute expiry for `SET ... PXAT`; NaN or infinity is a caller bug, not an outage. */
+function expiryMs(seconds: number): number {
+  if (!Number.isFinite(seconds)) throw new RangeError(`expiry must be a finite number of seconds, got ${seconds}`);
+  // PXAT must be positive; any past time makes Redis drop the key at once, as the memory store forgets it.
+  return Math.max(1, Math.ceil(seconds * 1000));
+}
+
+/** EVALSHA, falling back to EVAL when Redis lost its script cache (restart, SCRIPT FLUSH, failover). */
+async function evalScript(client: RedisClient, script: SingleKeyScript, key: string, args: string[]): Promise<unknown> {
+  const options = { keys: [key], arguments: args };
+  try {
+    return await client.evalSha(script.sha1, options);
+  } catch (error) {
+    if (!(error instanceof ErrorReply) || !error.message.startsWith('NOSCRIPT')) throw error;
+    return client.eval(script.source, options);
+  }
+}
+
+function windowReply(reply: unknown, now: number): CounterWindow | undefined {
+  if (reply === null) return undefined;
+  if (!Array.isArray(reply) || typeof reply[0] !== 'number' || typeof reply[1] !== 'number') {
+    throw new Error('unexpected reply from the counter script');
+  }
+  // A negative PTTL (no expiry) cannot come from this gateway's writes; report the window as ending now.
+  return { count: reply[0], resetAt: now + Math.max(0, reply[1]) };
+}
+
+function revocationStore(redis: RedisConnection, keyPrefix: string): RevocationStore {
+  const store = 'revocation store';
+  return {
+    async revoke(sessionId, expiresAtSeconds) {
+      const at = expiryMs(expiresAtSeconds);
+      // Awaiting the OK: the logout reports success only once Redis holds the revocation.
+      await redis.run(store, 'SET', (client) =>
+        client.set(redisKey(keyPrefix, 'revoked', sessionId), '1', { expiration: { type: 'PXAT', value: at } }),
+      );
+    },
+    async isRevoked(sessionId) {
+      const found = await redis.run(store, 'EXISTS', (client) => client.exists(redisKey(keyPrefix, 'revoked', sessionId)));
+      return found === 1;
+    },
+  };
+}
+
+function singleUseStore(redis: RedisConnection, keyPrefix: string): SingleUseStore {
+  const store = 'single-use store';
+  return {
+    async claim(id, forgetAtSeconds) {
+      const at = expiryMs(forgetAtSeconds);
+      // SET NX decides the winner inside Redis: of any number of concurrent claims, on any instance, one gets OK.
+      const reply = await redis.run(store, 'SET', (client) =>
+        client.set(redisKey(keyPrefix, 'claimed', id), '1', { condition: 'NX', expiration: { type: 'PXAT', value: at } }),
+      );
+      return reply === 'OK';
+    },
+  };
+}
+
+function counterStore(redis: RedisConnection, keyPrefix: string, now: () => number): CounterStore {
+  const store = 'counter store';
+  return {
+    async increment(key, windowMs) {
+      const window = String(Math.max(1, Math.ceil(windowMs)));
+      const reply = await redis.run(store, 'EVALSHA', (client) =>
+        evalScript(client, INCREMENT_WINDOW, redisKey(keyPrefix, 'counter', key), [window]),
+      );
+      const result = windowReply(reply, now());
+      if (!result) throw new Error('unexpected empty reply from the increment script');
+      return result;
+    },
+    async peek(key) {
+      const reply = await redis.run(store, 'EVALSHA', (client) => evalScript(client, PEEK_WINDOW, redisKey(keyPrefix, 'counter', key), []));
+      return windowReply(reply, now());
+    },
+    async reset(key) {
+      await redis.run(store, 'DEL', (client) => client.del(redisKey(keyPrefix, 'counter', key)));
+    },
+  };
+}
+
+/**
+ * Shared state in Redis, for several gateway instances. Single-key commands only (works on Redis Cluster),
+ * every key under `keyPrefix` and with an expiry. Each method rejects with StoreUnavailableError within
+ * about `commandTimeoutMs` when Redis is down, slow or unreachable; the connection comes back by itself.
+ *
+ * Does not wait for Redis beyond one command timeout: when Redis is unreachable at start-up the stores are
+ * returned anyway and report the outage through ping() and their methods until the background connection
+ * succeeds (the gateway still serves guests meanwhile). A malformed URL still rejects at once.
+ */
+export async function createRedisStores(options: RedisStoresOptions): Promise<GatewayStores> {
+  const { connection, ready } = openRedisConnection(options);
+  const now = options.now ?? Date.now;
+  let waited: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([ready, new Promise<void>((resolve) => (waited = setTimeout(resolve, options.commandTimeoutMs ?? 500)))]);
+  clearTimeout(waited);
+  return {
+    kind: 'redis',
+    revocations: revocationStore(connection, options.keyPrefix),
+    singleUse: singleUseStore(connection, options.keyPrefix),
+    counters: counterStore(connection, options.keyPrefix, now),
+    async ping() {
+      await connection.run('redis', 'PING', (client) => client.ping());
+    },
+    close: () => connection.close(),
+  };
+}

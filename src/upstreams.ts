@@ -1,0 +1,53 @@
+import type { Executor } from '@graphql-tools/utils';
+import type { GatewayConfig } from './config';
+import type { GatewayMetrics } from './plugins/metrics';
+import { createHttpClient, type HttpClient } from './remote/http';
+import { createResilience, type Resilience } from './remote/resilience';
+import { createRestClient, type RestClient } from './remote/rest-client';
+import { createStorefrontClient } from './remote/storefront-client';
+
+export interface Upstreams {
+  /** The one Storefront GraphQL transport: stitching, the fast path and the gateway's own operations use it. */
+  storefront: Executor;
+  rest: RestClient;
+  breakers: { storefront: Resilience; rest: Resilience };
+  close(): Promise<void>;
+}
+
+/** Consecutive failures before a circuit opens, and how long it stays open before one probe. */
+const BREAKER = { failureThreshold: 5, halfOpenAfterMs: 2000 };
+const RETRY_BACKOFF_MS = 100;
+
+/** BigCommerce as the gateway reaches it: one HTTP client, and per upstream its own breaker. */
+export function createUpstreams(config: GatewayConfig, deps: { http?: HttpClient; metrics: GatewayMetrics }): Upstreams {
+  const client = deps.http ? { request: deps.http, close: async () => undefined } : createHttpClient();
+  const http = client.request;
+  const { metrics } = deps;
+  const resilience = (upstream: 'storefront' | 'rest') =>
+    createResilience({
+      upstream,
+      retries: config.upstreamRetries,
+      backoffMs: RETRY_BACKOFF_MS,
+      breaker: BREAKER,
+      onBreakerState: (state) => metrics.observeBreaker(upstream, state),
+    });
+  const breakers = { storefront: resilience('storefront'), rest: resilience('rest') };
+  const storefront = createStorefrontClient({
+    store: config.store,
+    http,
+    resilience: breakers.storefront,
+    timeoutMs: config.upstreamTimeoutMs,
+    observe: metrics.observeUpstream,
+    observeComplexity: metrics.observeComplexity,
+  });
+  const rest = createRestClient({
+    apiUrl: config.store.apiUrl,
+    storeHash: config.store.storeHash,
+    accessToken: config.store.accessToken,
+    http,
+    resilience: breakers.rest,
+    timeoutMs: config.upstreamTimeoutMs,
+    observe: metrics.observeUpstream,
+  });
+  return { storefront, rest, breakers, close: () => client.close() };
+}
