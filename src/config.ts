@@ -3,6 +3,8 @@
  * everything below receives plain typed values. Every problem is collected and reported at once.
  */
 
+import { parseTrustProxy, type TrustProxySetting } from './http/client-address';
+
 export type AuthMode = 'impersonation' | 'customer-access-token';
 
 /** Everything the gateway needs to reach one BigCommerce store (real or sandbox). */
@@ -26,6 +28,8 @@ export interface StoreConfig {
 }
 
 export interface GatewayConfig {
+  /** `NODE_ENV=production`: never sandbox mode; GraphiQL and introspection off unless enabled. */
+  production: boolean;
   port: number;
   host: string;
   store: StoreConfig;
@@ -36,11 +40,15 @@ export interface GatewayConfig {
     /** ≥ 32 bytes. Undefined only in sandbox mode, where a random per-process key is used. */
     secret?: string;
     ttlSeconds: number;
+    /** `__Host-sfgw_session` whenever the cookie is Secure (RFC 6265bis §4.1.3.2: Secure, Path=/, no Domain). */
     cookieName: string;
     cookieSecure: boolean;
   };
-  /** Honour `X-Forwarded-For` for the shopper's IP (only behind a proxy you control). */
-  trustProxy: boolean;
+  /**
+   * Proxies whose `X-Forwarded-For` entries are believed (GATEWAY_TRUST_PROXY): false = none (socket peer),
+   * true = one hop, a number = that many hops, a list = proxy addresses/CIDRs. See http/client-address.ts.
+   */
+  trustProxy: TrustProxySetting;
   /** Server-to-server key that unlocks `customerGroupId` in `pricing` (header `X-Gateway-Server-Key`). */
   serverKey?: string;
   currencyCode: string;
@@ -57,6 +65,23 @@ export interface GatewayConfig {
   schemaRefreshSeconds: number;
   /** Time in-flight requests get to finish on SIGTERM/SIGINT. */
   shutdownTimeoutMs: number;
+  /** Shared state for several instances (REDIS_URL); absent = in memory, correct for one instance only. */
+  redis?: { url: string; keyPrefix: string };
+  /** Worker processes serving one port (node:cluster); more than 1 requires `redis`. */
+  workers: number;
+  /** What the gateway's own REST calls may spend of the store's quota. */
+  restBudget: RestBudget;
+  /** Listener limits: a slow body is cut, connections are capped. */
+  server: { requestTimeoutMs: number; maxConnections: number };
+}
+
+export interface RestBudget {
+  /** REST calls (retries included) one HTTP request may cause. */
+  maxCallsPerRequest: number;
+  /** Catalog REST calls (pricing) one client address may cause per minute; trusted servers are exempt. */
+  clientCallsPerMinute: number;
+  /** Share of the store's REST quota kept for logins and checkout links. */
+  reserveFraction: number;
 }
 
 /**
@@ -69,6 +94,12 @@ export interface OperationLimits {
   maxTokens: number;
   maxBodyBytes: number;
   maxBatch: number;
+  /** Field selections per document, fragments counted where spread (bounds validation work). */
+  maxSelections: number;
+  /** Field selections merged into one selection set (field-merging validation is quadratic in it). */
+  maxSelectionsPerSet: number;
+  /** Pairs of selections sharing one response path, which field-merging validation compares one by one. */
+  maxFieldMerges: number;
   introspection: boolean;
   fieldSuggestions: boolean;
 }
@@ -117,6 +148,9 @@ export class ConfigError extends Error {
 type Env = Readonly<Record<string, string | undefined>>;
 
 const MIN_SECRET_BYTES = 32;
+/** Session cookie name; with the `__Host-` prefix whenever the cookie is Secure. */
+export const SESSION_COOKIE_NAME = 'sfgw_session';
+export const SECURE_SESSION_COOKIE_NAME = `__Host-${SESSION_COOKIE_NAME}`;
 
 export function parseConfig(env: Env): StartupConfig {
   const problems: string[] = [];
@@ -163,6 +197,18 @@ export function parseConfig(env: Env): StartupConfig {
   const channelId = int('BC_CHANNEL_ID', 1, 1);
   const storefrontUrl = url('BC_STOREFRONT_URL');
   const sandboxMode = str('BC_STOREFRONT_URL') === undefined;
+  // Production never falls back to the sandbox: a store that silently served a demo catalogue, with
+  // development cookies and a per-process key, would look healthy while being wrong.
+  const production = str('NODE_ENV') === 'production';
+  if (production && sandboxMode) {
+    problems.push('BC_STOREFRONT_URL is required when NODE_ENV=production (sandbox mode is for development only)');
+  }
+  const trustProxy = parseTrustProxy(str('GATEWAY_TRUST_PROXY'));
+  if (!trustProxy.ok) {
+    problems.push(`GATEWAY_TRUST_PROXY must be true, false, a hop count, or a comma-separated list of proxy addresses/CIDRs: ${trustProxy.problem}`);
+  }
+  // Browsers refuse Secure cookies over plain http except on localhost; sandbox mode is local development.
+  const cookieSecure = bool('GATEWAY_COOKIE_SECURE', !sandboxMode);
 
   const sessionSecret = str('GATEWAY_SESSION_SECRET');
   if (sessionSecret !== undefined && Buffer.byteLength(sessionSecret) < MIN_SECRET_BYTES) {
@@ -199,7 +245,14 @@ export function parseConfig(env: Env): StartupConfig {
     };
   }
 
+  const redisUrl = str('REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) problems.push('REDIS_URL must be a redis:// or rediss:// URL');
+  const workers = int('GATEWAY_WORKERS', 1, 1, 64);
+  // Each worker would keep its own revocations, counters and spent tokens: their guarantees would diverge.
+  if (workers > 1 && redisUrl === undefined) problems.push('GATEWAY_WORKERS > 1 requires REDIS_URL (workers share their state through Redis)');
+
   const config: StartupConfig = {
+    production,
     port: int('PORT', 4000, 0, 65535),
     host: str('HOST') ?? '0.0.0.0',
     store,
@@ -211,11 +264,12 @@ export function parseConfig(env: Env): StartupConfig {
     session: {
       secret: sessionSecret,
       ttlSeconds: int('GATEWAY_SESSION_TTL_SECONDS', 86_400, 60, 30 * 86_400),
-      cookieName: 'sfgw_session',
-      // Browsers refuse Secure cookies over plain http except on localhost; sandbox mode is local development.
-      cookieSecure: bool('GATEWAY_COOKIE_SECURE', !sandboxMode),
+      // The __Host- prefix makes browsers refuse the cookie unless it is Secure, host-only and Path=/: a
+      // sibling subdomain or a plain-http page cannot plant or shadow it (RFC 6265bis §4.1.3.2).
+      cookieName: cookieSecure ? SECURE_SESSION_COOKIE_NAME : SESSION_COOKIE_NAME,
+      cookieSecure,
     },
-    trustProxy: bool('GATEWAY_TRUST_PROXY', false),
+    trustProxy: trustProxy.ok ? trustProxy.value : false,
     serverKey,
     currencyCode,
     logLevel: str('LOG_LEVEL') ?? 'info',
@@ -225,7 +279,16 @@ export function parseConfig(env: Env): StartupConfig {
       maxTokens: int('GATEWAY_MAX_TOKENS', 5000, 100, 100_000),
       maxBodyBytes: int('GATEWAY_MAX_BODY_BYTES', 262_144, 1024, 50 * 1024 * 1024),
       maxBatch: int('GATEWAY_MAX_BATCH', 10, 1, 100),
-      introspection: bool('GATEWAY_INTROSPECTION', true),
+      // Bounds on validation work (plugins/selection-limits.ts). The largest real storefront queries (Catalyst's
+      // product and category pages, fragments expanded) select a few hundred fields in all, well under 100 in
+      // one set, and repeat a field at one place only where fragments overlap (tens of pairs): the defaults
+      // leave several times that room, while 17 KB of one repeated selection exceeds them.
+      maxSelections: int('GATEWAY_MAX_SELECTIONS', 2000, 100, 1_000_000),
+      maxSelectionsPerSet: int('GATEWAY_MAX_SELECTIONS_PER_SET', 250, 10, 100_000),
+      maxFieldMerges: int('GATEWAY_MAX_FIELD_MERGES', 2000, 10, 10_000_000),
+      // Off in production unless enabled: the schema is public through the Storefront API anyway, but the
+      // gateway's own additions and a free schema map are not something to serve by default.
+      introspection: bool('GATEWAY_INTROSPECTION', !production),
       // Suggestions ("Did you mean …?") map a private schema for an attacker; shown only in local development.
       fieldSuggestions: bool('GATEWAY_FIELD_SUGGESTIONS', sandboxMode),
     },
@@ -235,10 +298,21 @@ export function parseConfig(env: Env): StartupConfig {
       maxFailuresPerEmail: int('GATEWAY_LOGIN_MAX_FAILURES_PER_EMAIL', 5, 1, 100_000),
     },
     corsOrigins: corsOrigins(str('GATEWAY_CORS_ORIGINS'), problems),
-    graphiql: bool('GATEWAY_GRAPHIQL', true),
+    graphiql: bool('GATEWAY_GRAPHIQL', !production),
     upstreamRetries: int('UPSTREAM_RETRIES', 2, 0, 5),
     schemaRefreshSeconds: int('GATEWAY_SCHEMA_REFRESH_SECONDS', 300, 0, 86_400),
     shutdownTimeoutMs: int('GATEWAY_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 300_000),
+    redis: redisUrl === undefined ? undefined : { url: redisUrl, keyPrefix: str('REDIS_KEY_PREFIX') ?? 'sfgw:' },
+    workers,
+    restBudget: {
+      maxCallsPerRequest: int('GATEWAY_MAX_REST_CALLS_PER_REQUEST', 10, 1, 1000),
+      clientCallsPerMinute: int('GATEWAY_CLIENT_REST_CALLS_PER_MINUTE', 120, 1, 1_000_000),
+      reserveFraction: int('GATEWAY_REST_QUOTA_RESERVE_PERCENT', 20, 0, 90) / 100,
+    },
+    server: {
+      requestTimeoutMs: int('GATEWAY_REQUEST_TIMEOUT_MS', 10_000, 1000, 300_000),
+      maxConnections: int('GATEWAY_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
+    },
     sandbox: {
       port: int('SANDBOX_PORT', 4010, 0, 65535),
       rateLimitQuota: str('SANDBOX_RATE_LIMIT_QUOTA') === undefined ? undefined : int('SANDBOX_RATE_LIMIT_QUOTA', 150, 1),

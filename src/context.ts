@@ -1,8 +1,10 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Session, SessionTokens, Shopper } from './auth/session-token';
 import type { RevocationStore } from './state/types';
+import type { UpstreamTally } from './remote/upstream-budget';
 import { SessionTokenError } from './auth/session-token';
 import { gatewayError } from './errors';
+import { createClientAddressResolver, type ClientAddressResolver, type TrustProxySetting } from './http/client-address';
 
 /** Per-request context: the verified shopper and the values the gateway sends upstream on their behalf. */
 export interface GatewayContext {
@@ -16,8 +18,8 @@ export interface GatewayContext {
   trustedServer: boolean;
   /** `Set-Cookie` values to add to the response (login/logout). */
   responseCookies: string[];
-  /** Upstream calls made for this request (for the request log); an object so copies of the context share it. */
-  tally: { upstreamCalls: number };
+  /** Upstream calls, BigCommerce's complexity and the upstream deadline of this request; an object so copies of the context share it. */
+  tally: UpstreamTally;
   /** Per-request memo for lazily created loaders; nothing in it outlives the request. */
   loaders: Map<string, unknown>;
 }
@@ -28,7 +30,8 @@ export interface ContextDeps {
   cookieName: string;
   /** The Set-Cookie value that deletes the session cookie. */
   clearedCookie: string;
-  trustProxy: boolean;
+  /** Which proxies may report the client's address in `X-Forwarded-For` (GATEWAY_TRUST_PROXY). */
+  trustProxy: TrustProxySetting;
   serverKey?: string;
 }
 
@@ -49,11 +52,12 @@ export function readCookie(header: string | null, name: string): string | undefi
   return undefined;
 }
 
-/** The shopper's address: the socket peer, or the first `X-Forwarded-For` hop when a trusted proxy is configured. */
-export function clientIpOf(request: Request, socketAddress: string | undefined, trustProxy: boolean): string {
-  const forwarded = trustProxy ? request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-  const ip = forwarded || socketAddress || '';
-  return ip.startsWith('::ffff:') ? ip.slice('::ffff:'.length) : ip;
+/**
+ * The shopper's address: the right-most `X-Forwarded-For` entry no trusted proxy vouches for, or the socket
+ * peer (http/client-address.ts). It keys login limits and becomes `request_ip` and `True-Client-IP`.
+ */
+export function clientIpOf(request: Request, socketAddress: string | undefined, resolve: ClientAddressResolver): string {
+  return resolve(socketAddress, request.headers.get('x-forwarded-for'));
 }
 
 function sessionCredential(request: Request, cookieName: string): { token: string; fromCookie: boolean } | undefined {
@@ -75,7 +79,18 @@ function constantTimeEqual(a: string, b: string): boolean {
 }
 
 export function createContextFactory(deps: ContextDeps) {
-  return async (request: Request, socketAddress: string | undefined, responseCookies: string[]): Promise<GatewayContext> => {
+  // Compiled once per gateway (a CIDR list becomes a BlockList), not per request.
+  const clientAddress = createClientAddressResolver(deps.trustProxy);
+  /**
+   * `perRequest` is shared by the operations of one HTTP request (a batch): every Set-Cookie reaches the
+   * response, and the upstream deadline and REST call bound hold for the request as a whole.
+   */
+  return async (
+    request: Request,
+    socketAddress: string | undefined,
+    perRequest: { responseCookies: string[]; tally: UpstreamTally },
+  ): Promise<GatewayContext> => {
+    const { responseCookies } = perRequest;
     const credential = sessionCredential(request, deps.cookieName);
     let session: Session | null = null;
     if (credential !== undefined) {
@@ -98,12 +113,12 @@ export function createContextFactory(deps: ContextDeps) {
     return {
       session,
       shopper: session?.shopper ?? null,
-      clientIp: clientIpOf(request, socketAddress, deps.trustProxy),
+      clientIp: clientIpOf(request, socketAddress, clientAddress),
       correlationId: safeHeaderId(correlationHeader) ?? randomUUID(),
       acceptLanguage: language && ACCEPT_LANGUAGE.test(language) ? language : undefined,
       trustedServer: deps.serverKey !== undefined && serverKey !== null && constantTimeEqual(serverKey, deps.serverKey),
       responseCookies,
-      tally: { upstreamCalls: 0 },
+      tally: perRequest.tally,
       loaders: new Map(),
     };
   };

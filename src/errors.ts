@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 
-/** The closed set of `extensions.code` values clients may match on (DESIGN.md "Errors"). */
+/** The closed set of `extensions.code` values clients may match on (README, "Errors"). */
 export const ERROR_CODES = [
   'UNAUTHENTICATED',
   'FORBIDDEN',

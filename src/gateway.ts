@@ -7,22 +7,26 @@ import { maskError, validationErrorCodesPlugin } from './error-masking';
 import { clearedSessionCookie } from './auth/session-cookie';
 import { createLoginThrottle } from './auth/login-throttle';
 import { createSessionTokens, deriveSessionKey } from './auth/session-token';
+import { createSessionService } from './auth/sessions';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql-examples';
 import { createLogger, yogaLogging } from './logger';
 import { bodyLimitPlugin } from './plugins/body-limit';
 import { csrfPreventionPlugin } from './plugins/csrf';
 import { graphiqlPagePlugin } from './plugins/graphiql-page';
-import { createMetrics } from './plugins/metrics';
+import { createMetrics, type GatewayMetrics } from './plugins/metrics';
 import { operationLimitPlugins } from './plugins/operation-limits';
 import { requestLogPlugin } from './plugins/request-log';
 import { storefrontPassthroughPlugin } from './plugins/storefront-passthrough';
 import type { HttpClient } from './remote/http';
+import type { UpstreamTally } from './remote/upstream-budget';
 import { createResolvers } from './resolvers';
 import type { ResolverDeps } from './resolvers/deps';
 import { createSchemaManager } from './schema-manager';
 import { createMemoryStores } from './state/memory';
+import { createRedisStores } from './state/redis';
 import type { GatewayStores } from './state/types';
-import { createUpstreams } from './upstreams';
+import { createUpstreams, type Upstreams } from './upstreams';
+import { createClientRestBudget } from './remote/rest-quota';
 
 export interface GatewayDeps {
   /** The gateway's only way out to BigCommerce (Storefront GraphQL and REST); tests inject their own. */
@@ -54,6 +58,42 @@ const GRAPHQL_ENDPOINT = '/graphql';
 const READY_PROBE = parse('query GatewayReadiness { __typename }');
 
 /**
+ * `/ready`: 503 when the storefront cannot be reached (nothing can be served); 200 otherwise. Shared state
+ * that is down makes the instance `degraded`, not unready: guests are still served, and taking every instance
+ * out of a load balancer for a Redis outage would turn it into a full one. The body says why, naming no address.
+ */
+async function readiness(upstreams: Upstreams, stores: GatewayStores, ResponseClass: typeof Response): Promise<Response> {
+  const [storefront, sharedState] = await Promise.all([
+    Promise.resolve(upstreams.storefront({ document: READY_PROBE, context: undefined, operationType: OperationTypeNode.QUERY })).then((result) =>
+      (result as { data?: unknown }).data ? 'ok' : upstreams.breakers.storefront.state() === 'closed' ? 'unreachable' : 'circuit open',
+    ),
+    stores.kind === 'memory' ? Promise.resolve('in memory (single instance)') : stores.ping().then(() => 'ok', () => 'unavailable'),
+  ]);
+  const status = storefront !== 'ok' ? 'unavailable' : sharedState === 'unavailable' ? 'degraded' : 'ready';
+  const body = { status, storefront, rest: upstreams.breakers.rest.state() === 'closed' ? 'ok' : 'circuit open', sharedState };
+  return new ResponseClass(JSON.stringify(body), { status: status === 'unavailable' ? 503 : 200, headers: { 'content-type': 'application/json' } });
+}
+
+/** Shared state in Redis: every instance on the same REDIS_URL and prefix shares revocations, counters and spent tokens. */
+async function redisStores(redis: { url: string; keyPrefix: string }, metrics: GatewayMetrics, logger: Logger, now: () => number): Promise<GatewayStores> {
+  let lastLogged = 0;
+  return createRedisStores({
+    url: redis.url,
+    keyPrefix: redis.keyPrefix,
+    now,
+    observe: (event) => metrics.observeSharedState(event),
+    onConnectionEvent: (event) => {
+      if (event.state === 'ready') logger.info({}, 'shared state (Redis) connected');
+      // Errors repeat on every reconnection attempt: one line per 10 s is enough to say Redis is down.
+      else if (Date.now() - lastLogged > 10_000) {
+        lastLogged = Date.now();
+        logger.warn({ state: event.state }, 'shared state (Redis) unavailable; logins and session checks fail closed until it returns');
+      }
+    },
+  });
+}
+
+/**
  * The composition root, top to bottom: upstreams, identity services and shared state (built once), the
  * schema manager (compose and reload), then yoga with its plugins in order.
  */
@@ -66,7 +106,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   const upstreams = createUpstreams(config, { http: deps.http, metrics });
 
   // 2. Identity and shared state: built once per gateway, so a schema change never resets a guarantee.
-  const stores = deps.stores ?? createMemoryStores(now);
+  const stores = deps.stores ?? (config.redis ? await redisStores(config.redis, metrics, logger, now) : createMemoryStores(now));
   const sessionTokens = createSessionTokens({ key: deriveSessionKey(config.session.secret), now, ttlSeconds: config.session.ttlSeconds });
   const loginThrottle = createLoginThrottle({ store: stores.counters, limits: config.loginLimits, now });
   const cookie = { name: config.session.cookieName, secure: config.session.cookieSecure };
@@ -78,14 +118,14 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     store: config.store,
     executor: upstreams.storefront,
     rest: upstreams.rest,
+    clientRestBudget: createClientRestBudget({ counters: stores.counters, maxCallsPerWindow: config.restBudget.clientCallsPerMinute, windowMs: 60_000, now }),
     subschema: () => {
       if (!schemas) throw new Error('schema not composed yet');
       return schemas.current().subschema;
     },
-    sessionTokens,
+    sessions: createSessionService({ tokens: sessionTokens, revocations: stores.revocations, cookie, now, log: (event, fields) => logger.info(fields, event) }),
     stores,
     loginThrottle,
-    cookie,
     now,
     log: (event, fields) => logger.info(fields, event),
   };
@@ -108,20 +148,20 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     trustProxy: config.trustProxy,
     serverKey: config.serverKey,
   });
-  const responseCookies = new WeakMap<Request, string[]>();
+  const perRequest = new WeakMap<Request, { responseCookies: string[]; tally: UpstreamTally }>();
   const setCookies: Plugin = {
     onResponse({ request, response }) {
-      for (const value of responseCookies.get(request) ?? []) response.headers.append('set-cookie', value);
+      for (const value of perRequest.get(request)?.responseCookies ?? []) response.headers.append('set-cookie', value);
     },
   };
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema: () => schemaManager.current().schema,
     context: ({ request, req }: { request: Request; req?: { socket?: { remoteAddress?: string } } }) => {
-      // One list per HTTP request: the operations of a batch share it, so every Set-Cookie reaches the response.
-      let cookies = responseCookies.get(request);
-      if (!cookies) responseCookies.set(request, (cookies = []));
-      return buildContext(request, req?.socket?.remoteAddress, cookies);
+      // One per HTTP request: the operations of a batch share cookies, upstream deadline and REST call bound.
+      let shared = perRequest.get(request);
+      if (!shared) perRequest.set(request, (shared = { responseCookies: [], tally: { upstreamCalls: 0 } }));
+      return buildContext(request, req?.socket?.remoteAddress, shared);
     },
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     healthCheckEndpoint: '/health',
@@ -151,13 +191,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       ...operationLimitPlugins(config.limits),
       storefrontPassthroughPlugin({ executor: upstreams.storefront, gatewayFields: () => schemaManager.current().gatewayFields }) as Plugin,
       setCookies,
-      useReadinessCheck({
-        endpoint: '/ready',
-        check: async () => {
-          const result = (await upstreams.storefront({ document: READY_PROBE, context: undefined, operationType: OperationTypeNode.QUERY })) as { data?: unknown };
-          return Boolean(result.data);
-        },
-      }),
+      useReadinessCheck({ endpoint: '/ready', check: ({ fetchAPI }) => readiness(upstreams, stores, fetchAPI.Response) }),
     ],
   });
   return {

@@ -10,7 +10,7 @@ const SECRET_KEYS = ['password', 'token', 'sessionToken', 'authorization', 'cook
 export const REDACTED_PATHS = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  const options = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'storefront-gateway' } };
+  const options = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'storefront-gateway', pid: process.pid } };
   return destination ? pino(options, destination) : pino(options);
 }
 

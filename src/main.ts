@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   }
   const gatewayConfig = withStore(config, store);
   const gateway = await createGateway(gatewayConfig, { logger, defaultMetrics: true });
-  const served = await serve(gateway, { port: config.port, host: config.host });
+  const served = await serve(gateway, { port: config.port, host: config.host, ...config.server });
   const url = served.graphqlUrl;
   logger.info({ url, mode: sandbox ? 'sandbox' : 'store', authMode: store.authMode }, 'gateway listening');
   if (sandbox) process.stdout.write(`\nGraphiQL: ${url}\n\n${sandboxBanner}\n`);

@@ -2,6 +2,7 @@ import type { AuthMode, StoreConfig } from './config';
 import { createHttpClient, type HttpClient } from './remote/http';
 import { createResilience } from './remote/resilience';
 import { createRestClient } from './remote/rest-client';
+import { createRestQuotaGuard } from './remote/rest-quota';
 import { createStorefrontToken } from './remote/storefront-tokens';
 
 /** What the gateway needs to know about a running sandbox store (structural: the gateway imports nothing from src/sandbox). */
@@ -30,6 +31,8 @@ export async function sandboxStoreConfig(
     // One call at start-up: no retries, no breaker worth keeping.
     resilience: createResilience({ upstream: 'rest', retries: 0, backoffMs: 0, breaker: { failureThreshold: 1, halfOpenAfterMs: 0 } }),
     timeoutMs: options.timeoutMs,
+    maxCallsPerRequest: 1,
+    quota: createRestQuotaGuard({ reserveFraction: 0, now: Date.now }),
   });
   let storefrontToken: string;
   try {

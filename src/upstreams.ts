@@ -4,6 +4,7 @@ import type { GatewayMetrics } from './plugins/metrics';
 import { createHttpClient, type HttpClient } from './remote/http';
 import { createResilience, type Resilience } from './remote/resilience';
 import { createRestClient, type RestClient } from './remote/rest-client';
+import { createRestQuotaGuard } from './remote/rest-quota';
 import { createStorefrontClient } from './remote/storefront-client';
 
 export interface Upstreams {
@@ -47,6 +48,8 @@ export function createUpstreams(config: GatewayConfig, deps: { http?: HttpClient
     http,
     resilience: breakers.rest,
     timeoutMs: config.upstreamTimeoutMs,
+    maxCallsPerRequest: config.restBudget.maxCallsPerRequest,
+    quota: createRestQuotaGuard({ reserveFraction: config.restBudget.reserveFraction, now: Date.now }),
     observe: metrics.observeUpstream,
   });
   return { storefront, rest, breakers, close: () => client.close() };

@@ -1,10 +1,16 @@
+import { createHash } from 'node:crypto';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { gatewayError } from '../errors';
 
 /** Tolerance for clock differences between BigCommerce and the gateway when checking `exp`/`iat`/`nbf`. */
 export const CURRENT_CUSTOMER_CLOCK_TOLERANCE_SECONDS = 30;
-/** BigCommerce's tokens last 15 minutes; anything claiming longer is not one of them. */
-const MAX_LIFETIME_SECONDS = 15 * 60;
+/**
+ * "Current customer tokens are valid for 15 minutes" (developer.bigcommerce.com/docs/start/authentication/current-customer):
+ * BigCommerce issues them with `exp - iat = 900`; a token claiming a longer life is not one of theirs.
+ */
+export const CURRENT_CUSTOMER_MAX_LIFETIME_SECONDS = 15 * 60;
+/** Far above any genuine token (a few hundred bytes), low enough that verifying stays cheap. */
+const MAX_TOKEN_LENGTH = 8192;
 
 export interface VerifiedCurrentCustomer {
   customerId: number;
@@ -12,6 +18,12 @@ export interface VerifiedCurrentCustomer {
   customerGroupId: number;
   /** The token's `exp`, unix seconds. */
   expiresAt: number;
+  /**
+   * What makes this token single-use: `key` names the token by what it means (issuer and `jti` when it has
+   * one, else its signature bytes) — never by its text, which has other spellings — and `forgetAtSeconds` is
+   * when the verifier stops accepting it (`exp` + clock tolerance), so the claim is kept exactly that long.
+   */
+  singleUse: { key: string; forgetAtSeconds: number };
 }
 
 export type CurrentCustomerFailure =
@@ -48,14 +60,47 @@ function mapJoseError(error: unknown) {
   }
 }
 
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
 /**
- * Verifies BigCommerce Current Customer JWTs (`/customer/current.jwt`, FACTS.md §4): HS256 with the
- * client secret, `iss` bc/apps, `aud` client id, `operation` current_customer, this store's hash.
+ * The one spelling of a JWS segment: unpadded base64url (RFC 7515 §2 and §3.1) with no other characters
+ * and zero unused bits in the last character (RFC 4648 §3.5). Decoders accept padding, whitespace and
+ * non-zero trailing bits, so without this one token would have many texts; re-encoding the decoded bytes
+ * must give the segment back.
+ */
+function isCanonicalSegment(segment: string): boolean {
+  if (!BASE64URL.test(segment) || segment.length % 4 === 1) return false;
+  return Buffer.from(segment, 'base64url').toString('base64url') === segment;
+}
+
+/**
+ * Checks the compact serialization before anything else reads it: exactly three segments (a JWS, not a JWE
+ * or a token with extras), each canonical. Returns the decoded signature bytes.
+ */
+function canonicalSignature(jwt: string): Buffer {
+  const segments = jwt.split('.');
+  if (segments.length !== 3) throw rejected('MALFORMED', 'a JWT has exactly three dot-separated parts');
+  if (!segments.every(isCanonicalSegment)) throw rejected('MALFORMED', 'token parts must be unpadded base64url without stray characters');
+  return Buffer.from(segments[2], 'base64url');
+}
+
+/** A store key that does not carry the token (or its signature) itself. */
+function digest(...parts: Array<string | Buffer>): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(Buffer.isBuffer(part) ? part : Buffer.from(part, 'utf8')).update('\u0000');
+  return hash.digest('base64url');
+}
+
+/**
+ * Verifies BigCommerce Current Customer JWTs (developer.bigcommerce.com/docs/start/authentication/current-customer):
+ * HS256 with the client secret, `iss` bc/apps, `aud` client id, `operation` current_customer, this store's hash,
+ * a lifetime of at most 15 minutes.
  */
 export function createCurrentCustomerVerifier(deps: { clientId: string; clientSecret: string; storeHash: string; now: () => number }) {
   const key = new TextEncoder().encode(deps.clientSecret);
   return async (jwt: string): Promise<VerifiedCurrentCustomer> => {
-    if (jwt.length > 8192) throw rejected('MALFORMED', 'token is too long');
+    if (jwt.length > MAX_TOKEN_LENGTH) throw rejected('MALFORMED', 'token is too long');
+    const signature = canonicalSignature(jwt);
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(jwt, key, {
@@ -63,20 +108,42 @@ export function createCurrentCustomerVerifier(deps: { clientId: string; clientSe
         issuer: 'bc/apps',
         audience: deps.clientId,
         currentDate: new Date(deps.now()),
+        // jose accepts a token while `exp > now - clockTolerance` and `now - iat - clockTolerance <= maxTokenAge`:
+        // the tolerance applies on both, so maxTokenAge is the plain lifetime.
         clockTolerance: CURRENT_CUSTOMER_CLOCK_TOLERANCE_SECONDS,
-        maxTokenAge: MAX_LIFETIME_SECONDS + CURRENT_CUSTOMER_CLOCK_TOLERANCE_SECONDS,
+        maxTokenAge: CURRENT_CUSTOMER_MAX_LIFETIME_SECONDS,
         requiredClaims: ['exp', 'iat'],
       }));
     } catch (error) {
       throw mapJoseError(error);
     }
+    const exp = payload.exp as number;
+    const iat = payload.iat as number;
+    // BigCommerce's tokens live 15 minutes; a longer-lived one would stay replayable (and spendable) longer.
+    if (exp - iat > CURRENT_CUSTOMER_MAX_LIFETIME_SECONDS) throw rejected('CLAIM_INVALID', 'token lifetime (exp - iat) exceeds 15 minutes');
+    if (exp <= iat) throw rejected('CLAIM_INVALID', 'claim "exp" must be after "iat"');
     if (payload.operation !== 'current_customer') throw rejected('CLAIM_INVALID', 'claim "operation" is invalid');
     if (payload.store_hash !== deps.storeHash) throw rejected('CLAIM_INVALID', 'claim "store_hash" is invalid');
+    if (payload.jti !== undefined && (typeof payload.jti !== 'string' || payload.jti === '' || payload.jti.length > 256)) {
+      throw rejected('CLAIM_INVALID', 'claim "jti" is invalid');
+    }
     const customer = payload.customer as { id?: unknown; email?: unknown; group_id?: unknown } | undefined;
     const groupId = Number(customer?.group_id);
     if (!customer || typeof customer.id !== 'number' || typeof customer.email !== 'string' || !Number.isInteger(groupId)) {
       throw rejected('CLAIM_INVALID', 'claim "customer" is invalid');
     }
-    return { customerId: customer.id, email: customer.email, customerGroupId: groupId, expiresAt: Number(payload.exp) };
+    // RFC 7519 §4.1.7: a jti is unique per issuer. Without one (BigCommerce's documented tokens have none),
+    // the HMAC signature identifies the exact header and payload: HS256 is deterministic, and the canonical
+    // checks above leave each signature one spelling.
+    const replayKey =
+      typeof payload.jti === 'string' ? `cc-jwt:jti:${digest('bc/apps', payload.jti)}` : `cc-jwt:sig:${digest(signature)}`;
+    return {
+      customerId: customer.id,
+      email: customer.email,
+      customerGroupId: groupId,
+      expiresAt: exp,
+      // jose refuses the token once `exp <= now - tolerance` (whole seconds): from exp + tolerance on.
+      singleUse: { key: replayKey, forgetAtSeconds: Math.ceil(exp) + CURRENT_CUSTOMER_CLOCK_TOLERANCE_SECONDS },
+    };
   };
 }

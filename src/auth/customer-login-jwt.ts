@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 
-/** BigCommerce accepts a Customer Login JWT for 30 seconds after `iat` (FACTS.md §3). */
+/** BigCommerce accepts a Customer Login JWT for 30 seconds after `iat` (developer.bigcommerce.com/docs/start/authentication/customer-login). */
 export const CUSTOMER_LOGIN_JWT_LIFETIME_SECONDS = 30;
 
 export interface CustomerLoginClaims {

@@ -67,6 +67,8 @@ export function requestLogPlugin(deps: {
           status: response.status,
           durationMs,
           upstreamCalls: record.context?.tally.upstreamCalls ?? 0,
+          // BigCommerce's own score of the storefront operations (it refuses over 10,000).
+          complexity: record.context?.tally.complexity,
           customerId: record.context?.shopper?.customerId,
           errorCodes: record.errorCodes.length ? record.errorCodes : undefined,
         },

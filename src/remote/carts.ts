@@ -15,6 +15,7 @@ export async function cartRedirectUrls(rest: RestClient, cartId: string, caller?
     path: `/v3/carts/${encodeURIComponent(cartId)}/redirect_urls`,
     caller,
     accept: [404],
+    priority: 'essential',
   });
   if (response.status === 404) throw gatewayError('NOT_FOUND', 'Cart not found');
   const data = response.body?.data;

@@ -2,7 +2,7 @@ import { gatewayError } from '../errors';
 import type { RestClient } from './rest-client';
 import type { UpstreamCaller } from './upstream-budget';
 
-/** `POST /v3/customers/validate-credentials` (FACTS.md §7). Returns the customer id, or null for wrong credentials. */
+/** `POST /v3/customers/validate-credentials` (developer.bigcommerce.com/docs/rest-management/customers#validate-a-customer-credentials). Returns the customer id, or null for wrong credentials. */
 export async function validateCredentials(
   rest: RestClient,
   input: { email: string; password: string; channelId: number; caller?: UpstreamCaller },
@@ -13,6 +13,7 @@ export async function validateCredentials(
     body: { email: input.email, password: input.password, channel_id: input.channelId },
     caller: input.caller,
     accept: [422],
+    priority: 'essential',
   });
   if (response.status === 422) throw gatewayError('BAD_USER_INPUT', 'Email and password are required');
   const { is_valid: isValid, customer_id: customerId } = response.body ?? {};

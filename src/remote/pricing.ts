@@ -2,7 +2,7 @@ import { gatewayError } from '../errors';
 import type { RestClient } from './rest-client';
 import type { UpstreamCaller } from './upstream-budget';
 
-/** Items per REST call. BigCommerce documents no maximum (FACTS.md §5); 50 matches its products-per-page limit. */
+/** Items per REST call. BigCommerce documents no maximum (developer.bigcommerce.com/docs/rest-management/pricing); 50 matches its products-per-page limit. */
 export const PRICING_ITEMS_PER_CALL = 50;
 export interface PricingRequestItem {
   product_id: number;
@@ -59,6 +59,7 @@ async function priceChunk(rest: RestClient, query: PricingQuery, items: PricingR
     caller: query.caller,
     accept: [422],
     idempotent: true,
+    priority: 'catalog',
   });
   if (response.status === 422) throw gatewayError('BAD_USER_INPUT', 'The Pricing API refused the request (check currency, country and items)');
   return response.body?.data ?? [];

@@ -1,6 +1,7 @@
 import { gatewayError } from '../errors';
 import type { HttpClient } from './http';
 import type { Resilience } from './resilience';
+import type { RestPriority, RestQuotaGuard } from './rest-quota';
 import { upstreamDeadline, type UpstreamCaller } from './upstream-budget';
 import { UpstreamFailure, retryAfterMs, type UpstreamObserver } from './upstream-failure';
 
@@ -20,6 +21,8 @@ export interface RestRequest {
   accept?: number[];
   /** Safe to send again after a transport failure, 5xx or 429 (reads, even when sent as POST). */
   idempotent?: boolean;
+  /** `catalog` calls give way to `essential` ones (logins, checkout links) when the store's quota runs low. */
+  priority: RestPriority;
 }
 
 export interface RestClient {
@@ -34,6 +37,9 @@ export interface RestClientDeps {
   resilience: Resilience;
   /** UPSTREAM_TIMEOUT_MS: shared with every other upstream call of the same client request. */
   timeoutMs: number;
+  /** REST calls one client request may cause at most (every attempt counts): no request spends the store's quota. */
+  maxCallsPerRequest: number;
+  quota: RestQuotaGuard;
   observe?: UpstreamObserver;
 }
 
@@ -47,10 +53,20 @@ export function createRestClient(deps: RestClientDeps): RestClient {
       if (request.caller) headers['x-correlation-id'] = request.caller.correlationId;
       const body = request.body === undefined ? undefined : JSON.stringify(request.body);
       const deadline = upstreamDeadline(request.caller, deps.timeoutMs);
+      deps.quota.admit(request.priority);
       return deps.resilience.run(
         async (signal) => {
+          const tally = request.caller?.tally;
+          if (tally) {
+            if ((tally.restCalls ?? 0) >= deps.maxCallsPerRequest) {
+              throw gatewayError('RATE_LIMITED', `This request needs more than the ${deps.maxCallsPerRequest} BigCommerce REST calls a request may make`, {
+                reason: 'MAX_REST_CALLS',
+              });
+            }
+            tally.restCalls = (tally.restCalls ?? 0) + 1;
+            tally.upstreamCalls += 1;
+          }
           const started = Date.now();
-          if (request.caller) request.caller.tally.upstreamCalls += 1;
           let reply;
           try {
             reply = await deps.http({ method: request.method, url: `${base}${request.path}`, headers, body, signal });
@@ -59,6 +75,7 @@ export function createRestClient(deps: RestClientDeps): RestClient {
             deps.observe?.('rest', outcome, Date.now() - started);
             throw new UpstreamFailure(outcome, 'UPSTREAM_ERROR', 'BigCommerce REST API is unreachable');
           }
+          deps.quota.observe(reply.header);
           const { status } = reply;
           const accepted = (status >= 200 && status < 300) || request.accept?.includes(status);
           deps.observe?.('rest', status === 429 ? 'rate_limited' : status >= 500 ? 'http_error' : 'ok', Date.now() - started);

@@ -5,7 +5,7 @@ export type UpstreamIdentity = Pick<GatewayContext, 'shopper' | 'clientIp' | 'co
 
 /**
  * Headers for a Storefront GraphQL request, built only from server-side credentials and the
- * verified identity — never copied from the inbound request (DESIGN.md "Identity and headers").
+ * verified identity — never copied from the inbound request (README, "Security").
  */
 export function storefrontHeaders(store: StoreConfig, identity: UpstreamIdentity | undefined): Record<string, string> {
   const headers: Record<string, string> = {
@@ -25,7 +25,7 @@ export function storefrontHeaders(store: StoreConfig, identity: UpstreamIdentity
     if (store.authMode === 'impersonation') headers['x-bc-customer-id'] = String(shopper.customerId);
     else if (shopper.customerAccessToken) {
       headers['x-bc-customer-access-token'] = shopper.customerAccessToken;
-      // Without it BigCommerce may answer an expired or revoked CAT as a guest: a silent downgrade (FACTS.md §1.4).
+      // Without it BigCommerce may answer an expired or revoked CAT as a guest: a silent downgrade (developer.bigcommerce.com/docs/storefront/graphql, "Customer access tokens"; Catalyst sends it by default).
       headers['x-bc-error-on-invalid-customer-access-token'] = 'true';
     }
   }

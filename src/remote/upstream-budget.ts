@@ -1,6 +1,8 @@
 /** What the gateway tracks of one client request's upstream work; an object, so copies of a context share it. */
 export interface UpstreamTally {
   upstreamCalls: number;
+  /** REST calls (attempts) so far, bounded per request. */
+  restCalls?: number;
   /** Sum of BigCommerce's complexity scores of the request's storefront operations. */
   complexity?: number;
   /** Unix ms: set by the first upstream call; every later call and retry of the request shares it. */

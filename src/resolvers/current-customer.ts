@@ -1,7 +1,9 @@
-import type { GatewayContext } from '../context';
+import { createCurrentCustomerVerifier } from '../auth/current-customer-jwt';
 import type { Shopper } from '../auth/session-token';
-import type { CurrentCustomerResolvers, ResolversTypes } from '../generated/resolver-types';
-import { delegateCustomer, type ResolverDeps } from './deps';
+import type { GatewayContext } from '../context';
+import type { CurrentCustomerResolvers, QueryResolvers, ResolversTypes } from '../generated/resolver-types';
+import { delegateCustomer } from './delegate';
+import type { ResolverDeps } from './deps';
 
 export type CurrentCustomerSource = 'SESSION' | 'CURRENT_CUSTOMER_JWT';
 
@@ -27,8 +29,24 @@ function upstreamShopper(deps: ResolverDeps, ctx: GatewayContext, shopper: Shopp
   return ctx.shopper?.customerId === shopper.customerId && ctx.shopper.customerAccessToken ? ctx.shopper : null;
 }
 
-export function createCurrentCustomerTypeResolvers(deps: ResolverDeps): { CurrentCustomer: Required<Pick<CurrentCustomerResolvers, 'customer'>> } {
+export type CurrentCustomerDomainResolvers = {
+  Query: Required<Pick<QueryResolvers, 'currentCustomer'>>;
+  CurrentCustomer: Required<Pick<CurrentCustomerResolvers, 'customer'>>;
+};
+
+/** "Who is this shopper": the session's, or the one a BigCommerce Current Customer JWT names. */
+export function createCurrentCustomerResolvers(deps: ResolverDeps): CurrentCustomerDomainResolvers {
+  const verifyCurrentCustomer = createCurrentCustomerVerifier({ ...deps.store, now: deps.now });
   return {
+    Query: {
+      async currentCustomer(_root, args, ctx) {
+        if (args.currentCustomerJwt !== undefined && args.currentCustomerJwt !== null) {
+          const { expiresAt: _expiresAt, singleUse: _singleUse, ...verified } = await verifyCurrentCustomer(args.currentCustomerJwt);
+          return currentCustomerPayload(verified, 'CURRENT_CUSTOMER_JWT');
+        }
+        return ctx.shopper ? currentCustomerPayload(ctx.shopper, 'SESSION') : null;
+      },
+    },
     CurrentCustomer: {
       customer(parent, _args, ctx, info) {
         const shopper = upstreamShopper(deps, ctx, parent.shopper);

@@ -1,13 +1,17 @@
 import { getNamedType, isNonNullType, isObjectType, type GraphQLSchema } from 'graphql';
-import { createCurrentCustomerTypeResolvers } from './current-customer';
+import { createCurrentCustomerResolvers } from './current-customer';
 import type { ResolverDeps } from './deps';
 import { createPricingResolvers } from './pricing';
 import { createSessionResolvers } from './session';
 import { createSsoResolvers } from './sso';
 
-/** Every resolver map of the gateway's own fields; built once per gateway (the guards below follow the schema). */
+/**
+ * Every resolver map of the gateway's own fields, by domain: sessions (login, logout), SSO (login URLs,
+ * sessions from Current Customer JWTs), current customer, pricing. Built once per gateway; the guards below
+ * follow the schema.
+ */
 export function createResolvers(deps: ResolverDeps) {
-  return [createSessionResolvers(deps), createSsoResolvers(deps), createPricingResolvers(deps), createCurrentCustomerTypeResolvers(deps)];
+  return [createSessionResolvers(deps), createSsoResolvers(deps), createCurrentCustomerResolvers(deps), createPricingResolvers(deps)];
 }
 
 /**

@@ -81,6 +81,24 @@ export function toProductPricing(item: RestPriceItem): ProductPricing {
   };
 }
 
+/** What a price depends on besides the item: requests that share it can share a REST call. */
+type PricingScope = Omit<PricingQuery, 'items' | 'caller'>;
+
+function itemKey(item: PricingRequestItem): string {
+  const options = (item.options ?? []).map((o) => `${o.option_id}=${o.value_id}`).sort().join(',');
+  return `${item.product_id}:${item.variant_id ?? ''}:${options}`;
+}
+
+/** Whether a REST answer element is the price of `item` (the API echoes product, variant and options). */
+function answersItem(answer: RestPriceItem, item: PricingRequestItem): boolean {
+  if (answer.product_id !== item.product_id) return false;
+  if (item.variant_id !== undefined && answer.variant_id !== item.variant_id) return false;
+  if (!item.options?.length) return true;
+  const given = new Set(item.options.map((o) => `${o.option_id}=${o.value_id}`));
+  const echoed = answer.options ?? [];
+  return echoed.length === given.size && echoed.every((o) => given.has(`${o.option_id}=${o.value_id}`));
+}
+
 function currencyOf(value: string | null | undefined, fallback: string): string {
   if (value === undefined || value === null) return fallback;
   if (!/^[A-Za-z]{3}$/.test(value)) throw gatewayError('BAD_USER_INPUT', 'currencyCode must be a 3-letter ISO 4217 code');
@@ -88,32 +106,27 @@ function currencyOf(value: string | null | undefined, fallback: string): string 
 }
 
 export function createPricingResolvers(deps: ResolverDeps): PricingResolvers {
-  /** One loader per request and currency: all `Product.pricing` fields of a request share one REST call. */
-  function productLoader(ctx: GatewayContext, currencyCode: string): DataLoader<number, ProductPricing | null> {
-    const customerGroupId = ctx.shopper?.customerGroupId;
-    // Keyed by group too: a login earlier in the same request changes the shopper (see resolvers/session.ts).
-    const key = `pricing:${currencyCode}:${customerGroupId ?? 'guest'}`;
-    const existing = ctx.loaders.get(key) as DataLoader<number, ProductPricing | null> | undefined;
+  /**
+   * One loader per request and pricing scope: all `Product.pricing` and `Query.pricing` fields of a request
+   * — aliases and fragments included — that share a scope share one REST call (chunked by fetchPrices).
+   */
+  function itemLoader(ctx: GatewayContext, scope: PricingScope): DataLoader<PricingRequestItem, ProductPricing | null, string> {
+    const key = `pricing:${scope.channelId}:${scope.currencyCode}:${scope.countryCode ?? ''}:${scope.customerGroupId ?? 'guest'}`;
+    const existing = ctx.loaders.get(key) as DataLoader<PricingRequestItem, ProductPricing | null, string> | undefined;
     if (existing) return existing;
-    const loader = new DataLoader<number, ProductPricing | null>(
-      async (productIds) => {
-        const items = await fetchPrices(deps.rest, {
-          channelId: deps.store.channelId,
-          currencyCode,
-          customerGroupId,
-          items: productIds.map((id) => ({ product_id: id })),
-          caller: ctx,
-        });
-        const byProduct = new Map<number, RestPriceItem>();
-        for (const item of items) if (!byProduct.has(item.product_id)) byProduct.set(item.product_id, item);
+    const loader = new DataLoader<PricingRequestItem, ProductPricing | null, string>(
+      async (items) => {
+        // Trusted servers (SSR, with the server key) speak for many shoppers from one address.
+        if (!ctx.trustedServer) await deps.clientRestBudget.spend(ctx.clientIp, Math.ceil(items.length / PRICING_ITEMS_PER_CALL));
+        const answers = await fetchPrices(deps.rest, { ...scope, items: [...items], caller: ctx });
         // One result per key, in key order (DataLoader's contract); unknown products price as null.
-        return productIds.map((id) => {
-          const item = byProduct.get(id);
-          return item ? toProductPricing(item) : null;
+        return items.map((item) => {
+          const answer = answers.find((candidate) => answersItem(candidate, item));
+          return answer ? toProductPricing(answer) : null;
         });
       },
       // The chunking happens in fetchPrices; a larger batch still costs one call per chunk.
-      { maxBatchSize: Number.MAX_SAFE_INTEGER },
+      { maxBatchSize: Number.MAX_SAFE_INTEGER, cacheKeyFn: itemKey },
     );
     ctx.loaders.set(key, loader);
     return loader;
@@ -137,20 +150,23 @@ export function createPricingResolvers(deps: ResolverDeps): PricingResolvers {
           customerGroupId = input.customerGroupId;
         }
         if (input.items.length === 0) return [];
+        const scope: PricingScope = {
+          channelId: input.channelId ?? deps.store.channelId,
+          currencyCode,
+          countryCode: input.countryCode?.toUpperCase() ?? undefined,
+          customerGroupId,
+        };
         const items: PricingRequestItem[] = input.items.map((item) => ({
           product_id: item.productId,
           ...(item.variantId != null ? { variant_id: item.variantId } : {}),
           ...(item.options ? { options: item.options.map((o) => ({ option_id: o.optionId, value_id: o.valueId })) } : {}),
         }));
-        const query: PricingQuery = {
-          channelId: input.channelId ?? deps.store.channelId,
-          currencyCode,
-          countryCode: input.countryCode?.toUpperCase() ?? undefined,
-          customerGroupId,
-          items,
-          caller: ctx,
-        };
-        return (await fetchPrices(deps.rest, query)).map(toProductPricing);
+        // Through the request's loader: every `pricing` field of the request (aliases included) shares one REST call.
+        const answers = await itemLoader(ctx, scope).loadMany(items);
+        return answers.map((answer) => {
+          if (answer instanceof Error) throw answer;
+          return answer;
+        }).filter((answer): answer is ProductPricing => answer !== null);
       },
     },
     Product: {
@@ -158,7 +174,13 @@ export function createPricingResolvers(deps: ResolverDeps): PricingResolvers {
         selectionSet: '{ entityId }',
         resolve(product, args, ctx) {
           if (typeof product.entityId !== 'number') return null;
-          return productLoader(ctx, currencyOf(args.currencyCode, deps.config.currencyCode)).load(product.entityId);
+          const scope: PricingScope = {
+            channelId: deps.store.channelId,
+            currencyCode: currencyOf(args.currencyCode, deps.config.currencyCode),
+            // The request's shopper: a login earlier in the same request changes it (see auth/sessions.ts).
+            customerGroupId: ctx.shopper?.customerGroupId,
+          };
+          return itemLoader(ctx, scope).load({ product_id: product.entityId });
         },
       },
     },

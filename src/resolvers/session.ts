@@ -1,18 +1,12 @@
-import { GraphQLError } from 'graphql';
 import type { LoginResultResolvers, MutationResolvers, ResolversTypes } from '../generated/resolver-types';
 import type { GatewayContext } from '../context';
-import { clearedSessionCookie } from '../auth/session-cookie';
 import type { Shopper } from '../auth/session-token';
+import { customerProfile, shopperWithAccessToken } from '../auth/upstream-shopper';
+import { gatewayError } from '../errors';
 import { validateCredentials } from '../remote/customers';
-import {
-  CUSTOMER_LOGIN,
-  CUSTOMER_LOGOUT,
-  CUSTOMER_PROFILE,
-  runStorefront,
-  type CustomerProfile,
-  type UpstreamLoginResult,
-} from '../remote/storefront-operations';
-import { delegateCustomer, endSession, openSession, type ResolverDeps } from './deps';
+import { CUSTOMER_LOGIN, CUSTOMER_LOGOUT, runStorefront, type UpstreamLoginResult } from '../remote/storefront-operations';
+import { delegateCustomer } from './delegate';
+import type { ResolverDeps } from './deps';
 
 interface LoginArgs {
   email: string;
@@ -47,13 +41,6 @@ export type SessionResolvers = {
  */
 const INVALID_CREDENTIALS = 'Invalid credentials';
 
-/** The profile the session keeps, read from the storefront as that customer. */
-export async function customerProfile(deps: ResolverDeps, ctx: GatewayContext, shopper: Shopper): Promise<Shopper> {
-  const { customer } = await runStorefront<{ customer: CustomerProfile | null }>(deps.executor, CUSTOMER_PROFILE, { ...ctx, shopper });
-  if (!customer) throw new GraphQLError('Storefront API did not recognise the customer', { extensions: { code: 'UPSTREAM_ERROR' } });
-  return { ...shopper, customerId: customer.entityId, email: customer.email, customerGroupId: customer.customerGroupId };
-}
-
 async function verifyWithImpersonation(deps: ResolverDeps, args: LoginArgs, ctx: GatewayContext): Promise<Shopper> {
   const customerId = await validateCredentials(deps.rest, {
     email: args.email,
@@ -61,8 +48,8 @@ async function verifyWithImpersonation(deps: ResolverDeps, args: LoginArgs, ctx:
     channelId: deps.store.channelId,
     caller: ctx,
   });
-  if (customerId === null) throw new GraphQLError(INVALID_CREDENTIALS, { extensions: { code: 'UNAUTHENTICATED' } });
-  return customerProfile(deps, ctx, { customerId, email: args.email, customerGroupId: 0 });
+  if (customerId === null) throw gatewayError('UNAUTHENTICATED', INVALID_CREDENTIALS);
+  return customerProfile(deps.executor, ctx, { customerId, email: args.email, customerGroupId: 0 });
 }
 
 async function verifyWithCustomerAccessToken(
@@ -77,28 +64,8 @@ async function verifyWithCustomerAccessToken(
     { email: args.email, password: args.password },
   );
   const session = shopperWithAccessToken(login);
-  if (!session) throw new GraphQLError(INVALID_CREDENTIALS, { extensions: { code: 'UNAUTHENTICATED' } });
+  if (!session) throw gatewayError('UNAUTHENTICATED', INVALID_CREDENTIALS);
   return session;
-}
-
-/** The shopper an upstream login identified, carrying its customer access token; null when it identified none. */
-export function shopperWithAccessToken(login: UpstreamLoginResult): { shopper: Shopper; notAfter: number } | null {
-  if (!login.customer || !login.customerAccessToken) return null;
-  return {
-    shopper: {
-      customerId: login.customer.entityId,
-      email: login.customer.email,
-      customerGroupId: login.customer.customerGroupId,
-      customerAccessToken: login.customerAccessToken.value,
-    },
-    notAfter: catExpiry(login.customerAccessToken.expiresAt),
-  };
-}
-
-/** The gateway session must not outlive the upstream token it carries. */
-function catExpiry(expiresAt: string): number {
-  const expiresMs = Date.parse(expiresAt);
-  return Number.isFinite(expiresMs) ? Math.floor(expiresMs / 1000) : Number.MAX_SAFE_INTEGER;
 }
 
 export function createSessionResolvers(deps: ResolverDeps): SessionResolvers {
@@ -112,22 +79,21 @@ export function createSessionResolvers(deps: ResolverDeps): SessionResolvers {
             : await verifyWithCustomerAccessToken(deps, args, ctx);
         await deps.loginThrottle.succeeded(args.email);
         const { shopper, notAfter } = verified;
-        const sessionToken = await openSession(deps, ctx, shopper, notAfter);
+        const sessionToken = await deps.sessions.open(ctx, shopper, notAfter);
         return { result: 'success', shopper, sessionToken, cart: null, customerAccessToken: null };
       },
 
       async logout(_root, _args, ctx) {
-        if (ctx.session) {
-          await endSession(deps, ctx.session);
-          if (deps.store.authMode === 'customer-access-token' && ctx.shopper?.customerAccessToken) {
-            // Best effort: the gateway session is over whatever the upstream says.
-            await runStorefront(deps.executor, CUSTOMER_LOGOUT, ctx).catch((error: unknown) =>
-              deps.log('upstream logout failed', { message: error instanceof Error ? error.message : String(error) }),
-            );
-          }
+        const upstreamToken = ctx.shopper?.customerAccessToken;
+        const caller = { ...ctx };
+        // Revocation first: the answer says success only once the session has ended everywhere.
+        await deps.sessions.end(ctx);
+        if (deps.store.authMode === 'customer-access-token' && upstreamToken) {
+          // Best effort, as the shopper the session was: the gateway session is over whatever the upstream says.
+          await runStorefront(deps.executor, CUSTOMER_LOGOUT, caller).catch((error: unknown) =>
+            deps.log('upstream logout failed', { message: error instanceof Error ? error.message : String(error) }),
+          );
         }
-        ctx.responseCookies.push(clearedSessionCookie(deps.cookie));
-        ctx.shopper = null;
         const payload: LogoutPayload = { result: 'success', cartUnassignResult: { cart: null, errors: [] } };
         return payload;
       },

@@ -1,16 +1,15 @@
-import type { GatewayContext } from '../context';
-import { createHash } from 'node:crypto';
-import { createCurrentCustomerVerifier, CURRENT_CUSTOMER_CLOCK_TOLERANCE_SECONDS, rejected } from '../auth/current-customer-jwt';
+import { createCurrentCustomerVerifier, rejected } from '../auth/current-customer-jwt';
 import { createCustomerLoginSigner } from '../auth/customer-login-jwt';
 import { relativePathOf, validateRedirectPath } from '../auth/redirect-path';
 import type { Shopper } from '../auth/session-token';
+import { customerProfile, shopperWithAccessToken } from '../auth/upstream-shopper';
+import type { GatewayContext } from '../context';
 import { gatewayError } from '../errors';
-import type { MutationResolvers, QueryResolvers } from '../generated/resolver-types';
+import type { MutationResolvers } from '../generated/resolver-types';
 import { cartRedirectUrls } from '../remote/carts';
 import { CUSTOMER_LOGIN_WITH_JWT, runStorefront, SHOPPER_CART, type UpstreamLoginResult } from '../remote/storefront-operations';
 import { currentCustomerPayload, type CurrentCustomerPayload } from './current-customer';
-import { customerProfile, shopperWithAccessToken } from './session';
-import { openSession, type ResolverDeps } from './deps';
+import type { ResolverDeps } from './deps';
 
 export interface CustomerLoginUrlPayload {
   url: string;
@@ -25,7 +24,6 @@ export interface GatewaySessionPayload {
 
 export type SsoResolvers = {
   Mutation: Required<Pick<MutationResolvers, 'customerLoginUrl' | 'checkoutLoginUrl' | 'loginWithCurrentCustomerJwt'>>;
-  Query: Required<Pick<QueryResolvers, 'currentCustomer'>>;
 };
 
 const CART_ID = /^[0-9a-fA-F-]{1,64}$/;
@@ -53,7 +51,7 @@ export function createSsoResolvers(deps: ResolverDeps): SsoResolvers {
 
   /** In customer-access-token mode the new session needs its own upstream CAT: obtained with a Customer Login JWT. */
   async function upstreamSession(ctx: GatewayContext, verified: Shopper): Promise<{ shopper: Shopper; notAfter?: number }> {
-    if (store.authMode === 'impersonation') return { shopper: await customerProfile(deps, ctx, verified) };
+    if (store.authMode === 'impersonation') return { shopper: await customerProfile(deps.executor, ctx, verified) };
     const signed = await sign({ customerId: verified.customerId, channelId: store.channelId, redirectTo: '/' });
     const { loginWithCustomerLoginJwt } = await runStorefront<{ loginWithCustomerLoginJwt: UpstreamLoginResult }>(
       deps.executor,
@@ -91,20 +89,11 @@ export function createSsoResolvers(deps: ResolverDeps): SsoResolvers {
       async loginWithCurrentCustomerJwt(_root, args, ctx) {
         const { expiresAt, ...verified } = await verifyCurrentCustomer(args.currentCustomerJwt);
         // A session is opened once per token: a leaked token cannot mint more.
-        if (!(await deps.stores.singleUse.claim(`cc-jwt:${createHash('sha256').update(args.currentCustomerJwt).digest('base64url')}`, expiresAt + CURRENT_CUSTOMER_CLOCK_TOLERANCE_SECONDS))) throw rejected('ALREADY_USED', 'token was already used to open a session');
+        if (!(await deps.stores.singleUse.claim(verified.singleUse.key, verified.singleUse.forgetAtSeconds))) throw rejected('ALREADY_USED', 'token was already used to open a session');
         const { shopper, notAfter } = await upstreamSession(ctx, verified);
-        const sessionToken = await openSession(deps, ctx, shopper, notAfter);
+        const sessionToken = await deps.sessions.open(ctx, shopper, notAfter);
         const payload: GatewaySessionPayload = { sessionToken, customer: currentCustomerPayload(shopper, 'CURRENT_CUSTOMER_JWT') };
         return payload;
-      },
-    },
-    Query: {
-      async currentCustomer(_root, args, ctx) {
-        if (args.currentCustomerJwt !== undefined && args.currentCustomerJwt !== null) {
-          const { expiresAt: _expiresAt, ...verified } = await verifyCurrentCustomer(args.currentCustomerJwt);
-          return currentCustomerPayload(verified, 'CURRENT_CUSTOMER_JWT');
-        }
-        return ctx.shopper ? currentCustomerPayload(ctx.shopper, 'SESSION') : null;
       },
     },
   };

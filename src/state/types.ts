@@ -1,13 +1,26 @@
+import { GraphQLError } from 'graphql';
+
 /**
  * Shared state behind async interfaces. Every store has an in-memory implementation (one instance) and a
  * Redis one (several instances, REDIS_URL); both pass the same contract tests (test/state/).
  * A store that cannot reach its backend throws StoreUnavailableError: callers fail closed with UNAVAILABLE.
  */
 
-export class StoreUnavailableError extends Error {
+/** How long a client should wait before retrying something shared state refused. */
+export const SHARED_STATE_RETRY_AFTER_MS = 1000;
+
+/**
+ * A GraphQL error of its own, so it reaches the client as UNAVAILABLE (HTTP 503 when it fails the whole
+ * request) wherever it is thrown — never as UNAUTHENTICATED, which would make a client drop a valid session.
+ */
+export class StoreUnavailableError extends GraphQLError {
   constructor(readonly store: string, cause?: unknown) {
-    super(`${store} is unavailable`, { cause });
+    // Not `originalError`: masking treats errors with a foreign original as unexpected. The cause stays for logs.
+    super('Shared state is unavailable; try again shortly', {
+      extensions: { code: 'UNAVAILABLE', retryAfterMs: SHARED_STATE_RETRY_AFTER_MS, http: { status: 503 } },
+    });
     this.name = 'StoreUnavailableError';
+    this.cause = cause;
   }
 }
 

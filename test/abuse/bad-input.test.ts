@@ -51,6 +51,8 @@ beforeAll(async () => {
       trustProxy: true,
       corsOrigins: ['https://shop.example.com'],
       loginLimits: { windowSeconds: 600, maxAttemptsPerIp: 15, maxFailuresPerEmail: 5 },
+      // Above the 15 logins one document makes here: this suite checks the login limits, not the REST bound.
+      restBudget: { ...parseConfig({}).restBudget, maxCallsPerRequest: 100 },
       limits: { ...parseConfig({}).limits, maxBatch: 5, fieldSuggestions: false },
     },
   });

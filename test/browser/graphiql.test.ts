@@ -35,7 +35,7 @@ describe('GraphiQL in headless Chromium (Debian /usr/bin/chromium)', () => {
     const { token } = await loginAs(stack.gateway.graphqlUrl, WHOLESALE);
     const wholesale = (await gql<FirstProduct>(stack.gateway.graphqlUrl, FIRST_PRODUCT, {}, { authorization: `Bearer ${token}` })).body.data!.site
       .products.edges[0].node;
-    // The sandbox seed guarantees this (DESIGN.md); without it the last step would prove nothing.
+    // The sandbox seed guarantees this (sandbox/seed.ts); without it the last step would prove nothing.
     expect(wholesale.prices.price.value).not.toBe(guest.prices.price.value);
 
     browser = await launchChromium();

@@ -21,7 +21,7 @@ import { buildGateway, gatewayConfig, serveGateway, storefrontOnlyStore, type Se
 import { startMockStorefront, type MockStorefront } from '../../scripts/mock-storefront';
 import { CLIENT_OPERATIONS } from './operations';
 
-// Reference data beside the project (DESIGN.md): ../shared from the repository root, never copied in.
+// Reference data beside the project: ../shared from the repository root, never copied in.
 const FULL_SCHEMA_FILE = resolve(__dirname, '../../../shared/bigcommerce/storefront-schema/bigcommerce.graphql');
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

@@ -65,8 +65,9 @@ describe('SSO login URLs and currentCustomer over HTTP', () => {
     const behindProxy = await startGateway(stack.sandbox, { config: { trustProxy: true } });
     try {
       const session = await loginAs(behindProxy.graphqlUrl, WHOLESALE);
-      const response = await gql<UrlData>(behindProxy.graphqlUrl, LOGIN_URL, {}, { cookie: session.cookie, 'x-forwarded-for': '203.0.113.7, 10.0.0.1' });
-      expect(decodeJwt(response.body.data!.customerLoginUrl.url.split('/login/token/')[1]).request_ip).toBe('203.0.113.7');
+      // One trusted hop: the proxy appended the address it saw (right-most); what the client wrote before it is not believed.
+      const response = await gql<UrlData>(behindProxy.graphqlUrl, LOGIN_URL, {}, { cookie: session.cookie, 'x-forwarded-for': '203.0.113.7, 198.51.100.20' });
+      expect(decodeJwt(response.body.data!.customerLoginUrl.url.split('/login/token/')[1]).request_ip).toBe('198.51.100.20');
     } finally {
       await behindProxy.close();
     }

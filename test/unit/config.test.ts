@@ -1,4 +1,5 @@
 import { ConfigError, parseConfig } from '../../src/config';
+import { clearedSessionCookie, sessionCookie } from '../../src/auth/session-cookie';
 
 const REAL_STORE = {
   BC_STOREFRONT_URL: 'https://store-abc123-1.mybigcommerce.com/graphql',
@@ -61,5 +62,88 @@ describe('parseConfig', () => {
     const found = problems({ ...REAL_STORE, GATEWAY_SESSION_SECRET: 'tooshort-secret', GATEWAY_SERVER_KEY: 'short-key' });
     expect(found.join('\n')).not.toContain('tooshort-secret');
     expect(found.join('\n')).not.toContain('short-key');
+  });
+
+  describe('production (NODE_ENV=production)', () => {
+    it('refuses to start without BC_STOREFRONT_URL instead of serving the sandbox', () => {
+      const found = problems({ NODE_ENV: 'production' });
+      expect(found).toEqual([expect.stringContaining('BC_STOREFRONT_URL')]);
+      expect(found[0]).toMatch(/NODE_ENV=production/);
+      // Every problem at once, this one included.
+      expect(problems({ NODE_ENV: 'production', PORT: 'x' }).join('\n')).toMatch(/BC_STOREFRONT_URL[\s\S]*PORT|PORT[\s\S]*BC_STOREFRONT_URL/);
+    });
+
+    it('turns GraphiQL and introspection off by default, and on when asked', () => {
+      const production = parseConfig({ ...REAL_STORE, NODE_ENV: 'production' });
+      expect(production.production).toBe(true);
+      expect(production.graphiql).toBe(false);
+      expect(production.limits.introspection).toBe(false);
+      expect(production.limits.fieldSuggestions).toBe(false);
+      const enabled = parseConfig({ ...REAL_STORE, NODE_ENV: 'production', GATEWAY_GRAPHIQL: 'true', GATEWAY_INTROSPECTION: 'true' });
+      expect(enabled.graphiql).toBe(true);
+      expect(enabled.limits.introspection).toBe(true);
+    });
+
+    it('keeps the development defaults outside production', () => {
+      for (const env of [{}, { NODE_ENV: 'development' }, { NODE_ENV: 'test' }, { ...REAL_STORE }]) {
+        const config = parseConfig(env);
+        expect(config.production).toBe(false);
+        expect(config.graphiql).toBe(true);
+        expect(config.limits.introspection).toBe(true);
+      }
+    });
+  });
+
+  describe('session cookie name', () => {
+    it('uses the __Host- prefix whenever the cookie is Secure', () => {
+      expect(parseConfig({ ...REAL_STORE, NODE_ENV: 'production' }).session).toMatchObject({ cookieName: '__Host-sfgw_session', cookieSecure: true });
+      expect(parseConfig(REAL_STORE).session).toMatchObject({ cookieName: '__Host-sfgw_session', cookieSecure: true });
+      expect(parseConfig({ GATEWAY_COOKIE_SECURE: 'true' }).session).toMatchObject({ cookieName: '__Host-sfgw_session', cookieSecure: true });
+      expect(parseConfig({}).session).toMatchObject({ cookieName: 'sfgw_session', cookieSecure: false });
+      expect(parseConfig({ ...REAL_STORE, GATEWAY_COOKIE_SECURE: 'false' }).session).toMatchObject({ cookieName: 'sfgw_session', cookieSecure: false });
+    });
+
+    it('sets a __Host- cookie with Secure, Path=/ and no Domain (also when deleting it)', () => {
+      const { session } = parseConfig({ ...REAL_STORE, NODE_ENV: 'production' });
+      const settings = { name: session.cookieName, secure: session.cookieSecure };
+      for (const cookie of [sessionCookie(settings, 'token', 60), clearedSessionCookie(settings)]) {
+        expect(cookie.startsWith('__Host-sfgw_session=')).toBe(true);
+        expect(cookie.split('; ')).toEqual(expect.arrayContaining(['Secure', 'Path=/', 'HttpOnly']));
+        expect(cookie).not.toMatch(/Domain=/i);
+      }
+      // A prefixed name is never sent without Secure (browsers would drop it).
+      expect(sessionCookie({ name: '__Host-sfgw_session', secure: false }, 't', 60)).toMatch(/; Secure$/);
+    });
+  });
+
+  describe('GATEWAY_TRUST_PROXY', () => {
+    it.each([
+      [undefined, false],
+      ['false', false],
+      ['true', true],
+      ['1', true],
+      ['2', 2],
+      ['10.0.0.0/8,192.168.1.7', ['10.0.0.0/8', '192.168.1.7']],
+      ['fd00::/8, 10.1.2.3', ['fd00::/8', '10.1.2.3']],
+    ])('reads %j', (raw, expected) => {
+      expect(parseConfig(raw === undefined ? {} : { GATEWAY_TRUST_PROXY: raw }).trustProxy).toEqual(expected);
+    });
+
+    it.each(['maybe', '10.0.0.0/40', '10.0.0.1,', '999', 'proxy.internal'])('reports %j as a problem naming the variable', (raw) => {
+      expect(problems({ GATEWAY_TRUST_PROXY: raw }).join('\n')).toMatch(/GATEWAY_TRUST_PROXY/);
+    });
+  });
+
+  describe('selection limits', () => {
+    it('has generous defaults and reads overrides', () => {
+      expect(parseConfig({}).limits).toMatchObject({ maxSelections: 2000, maxSelectionsPerSet: 250, maxFieldMerges: 2000 });
+      expect(
+        parseConfig({ GATEWAY_MAX_SELECTIONS: '5000', GATEWAY_MAX_SELECTIONS_PER_SET: '400', GATEWAY_MAX_FIELD_MERGES: '100' }).limits,
+      ).toMatchObject({ maxSelections: 5000, maxSelectionsPerSet: 400, maxFieldMerges: 100 });
+      const found = problems({ GATEWAY_MAX_SELECTIONS: 'lots', GATEWAY_MAX_SELECTIONS_PER_SET: '0', GATEWAY_MAX_FIELD_MERGES: '-5' }).join('\n');
+      expect(found).toMatch(/GATEWAY_MAX_SELECTIONS /);
+      expect(found).toMatch(/GATEWAY_MAX_SELECTIONS_PER_SET/);
+      expect(found).toMatch(/GATEWAY_MAX_FIELD_MERGES/);
+    });
   });
 });
