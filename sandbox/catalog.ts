@@ -1,4 +1,7 @@
-// Read-only catalog indexes over the seed: products, variants, categories, groups, price lists, customers.
+// Catalog indexes over the seed: products, variants, categories, groups, price lists, customers. The admin REST
+// (catalog-products-rest.ts, price-list-*-rest.ts) edits products, price records and assignments in place; the
+// indexes hold the same objects, so every reader sees an edit at once. Each sandbox builds its catalog from its own
+// copy of the seed (index.ts), so one sandbox's edits never reach another's.
 import type {
   Seed,
   SeedCategory,
@@ -50,4 +53,9 @@ export function buildCatalog(seed: Seed): Catalog {
     customerByEmail: new Map(seed.customers.map((c) => [c.email.toLowerCase(), c])),
     currencies: new Map(seed.currencies.map((c) => [c.code, c])),
   };
+}
+
+/** Whether the storefront shows a product (BigCommerce's `is_visible`; hidden products are not found on the storefront). */
+export function isVisible(product: SeedProduct): boolean {
+  return product.isVisible !== false;
 }

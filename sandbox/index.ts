@@ -11,6 +11,9 @@
  * - REST under `/stores/{hash}/v3/...` with `X-Auth-Token` and `X-Rate-Limit-*` headers (rest.ts, rate-limit.ts);
  * - the Customer Login API `GET /login/token/{jwt}` (customer-login.ts) and the Current Customer API
  *   `GET /customer/current.jwt` (current-customer.ts);
+ * - the admin REST a response cache needs: products (catalog-products-rest.ts), price list records and assignments
+ *   (price-list-records-rest.ts, price-list-assignments-rest.ts), and the Webhooks API `/v3/hooks` (webhooks-rest.ts);
+ *   changes made through it are delivered as signed webhook callbacks, with retries (webhook-dispatcher.ts);
  * - seed data in seed.json (products, customer groups, price lists, the demo accounts printed by describeSandbox).
  *
  * It is its own package beside src/: it imports nothing from src/, and the gateway imports nothing from it; only
@@ -22,12 +25,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { buildCatalog } from './catalog';
 import { createRateLimiter } from './rate-limit';
-import { DEMO_ACCOUNTS, SEED } from './seed';
+import { DEMO_ACCOUNTS, SEED, type Seed } from './seed';
 import { createRouter, type RequestLogEntry } from './server';
 import { SandboxState } from './state';
 import { createStorefrontTokenService } from './storefront-tokens';
+import { createWebhookDispatcher, type WebhookDeliveryAttempt } from './webhook-dispatcher';
+import { WebhookRegistry } from './webhook-registry';
 
 export type { RequestLogEntry } from './server';
+export type { WebhookDeliveryAttempt } from './webhook-dispatcher';
+export type { WebhookPayload } from './webhook-events';
+export { WEBHOOK_RETRY_SCHEDULE_SECONDS } from './webhook-dispatcher';
 
 export interface SandboxOptions {
   /** 0 = ephemeral (tests); default 4010. */
@@ -44,10 +52,21 @@ export interface SandboxOptions {
   rateLimitQuota?: number;
   /** Default 30000. */
   rateLimitWindowMs?: number;
-  /** Clock in ms (default Date.now); drives token expiry, iat windows and rate-limit windows. */
+  /**
+   * Clock in ms (default Date.now); drives token expiry, iat windows and rate-limit windows, and stamps webhook
+   * `created_at` and `webhook-timestamp` (Standard Webhooks verifiers refuse a timestamp more than 5 minutes from their
+   * own clock, so tests that verify callbacks keep the default). Webhook retry delays run on real timers.
+   */
   now?: () => number;
   /** Delay in ms before answering every request (GraphQL, REST, pages), to model a remote store in benchmarks. Default 0. */
   latencyMs?: number;
+  /** The numeric store id webhook callbacks carry in `store_id` (digits, as a string). Default SANDBOX_DEFAULT_STORE_ID. */
+  storeId?: string;
+  /**
+   * Multiplies the webhook retry schedule (60 s, 180 s, ... 86400 s after each failed attempt). Default 1, the real
+   * schedule; tests use e.g. 0.001 (a minute becomes 60 ms).
+   */
+  webhookRetryScale?: number;
 }
 
 export interface SandboxIdentity {
@@ -64,6 +83,11 @@ export interface Sandbox {
   identity: SandboxIdentity;
   /** Every request received, in order (path without query string). */
   requestLog: RequestLogEntry[];
+  /** `store_id` of webhook callbacks. */
+  storeId: string;
+  /** Every webhook callback attempt (first deliveries and retries), in the order they completed. */
+  webhookDeliveries: WebhookDeliveryAttempt[];
+  /** Stops the server, pending webhook retries and callbacks in flight. */
   close(): Promise<void>;
 }
 
@@ -77,6 +101,7 @@ export const SANDBOX_DEFAULTS: SandboxIdentity = {
 };
 
 export const SANDBOX_DEFAULT_PORT = 4010;
+export const SANDBOX_DEFAULT_STORE_ID = '1000001';
 export const SANDBOX_DEFAULT_RATE_LIMIT_QUOTA = 150;
 export const SANDBOX_DEFAULT_RATE_LIMIT_WINDOW_MS = 30000;
 
@@ -107,10 +132,30 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   const latencyMs = options.latencyMs ?? 0;
   if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new RangeError(`sandbox: latencyMs must be a finite number >= 0, got ${latencyMs}`);
+  const retryScale = options.webhookRetryScale ?? 1;
+  if (!Number.isFinite(retryScale) || retryScale < 0) throw new RangeError(`sandbox: webhookRetryScale must be a finite number >= 0, got ${retryScale}`);
+  const storeId = options.storeId ?? SANDBOX_DEFAULT_STORE_ID;
+  if (!/^\d+$/.test(storeId)) throw new RangeError(`sandbox: storeId must be digits, got ${JSON.stringify(storeId)}`);
   const now = options.now ?? Date.now;
   const host = options.host ?? '127.0.0.1';
-  const catalog = buildCatalog(SEED);
+  // The admin REST edits the catalog in place: each sandbox gets its own copy of the seed.
+  const catalog = buildCatalog(structuredClone(SEED) as Seed);
   const state = new SandboxState(now);
+  const webhooks = new WebhookRegistry(identity.clientId, identity.storeHash, now);
+  const webhookDeliveries: WebhookDeliveryAttempt[] = [];
+  const onError = (err: unknown): void => {
+    process.stderr.write(`sandbox: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  };
+  const dispatcher = createWebhookDispatcher({
+    registry: webhooks,
+    storeHash: identity.storeHash,
+    storeId,
+    clientSecret: identity.clientSecret,
+    now,
+    retryScale,
+    attempts: webhookDeliveries,
+    onError,
+  });
   const tokens = await createStorefrontTokenService({ ...identity, now, revoked: state.revokedTokens });
   const rateLimiter = createRateLimiter(
     options.rateLimitQuota ?? SANDBOX_DEFAULT_RATE_LIMIT_QUOTA,
@@ -128,7 +173,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     now,
     baseUrl: () => url,
     requestLog,
-    onError: (err) => process.stderr.write(`sandbox: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`),
+    webhooks,
+    publish: (event) => dispatcher.publish(event),
+    onError,
   });
   const server: Server = createServer(latencyMs > 0 ? delayed(handler, latencyMs) : handler);
   await new Promise<void>((resolve, reject) => {
@@ -144,8 +191,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     url,
     identity,
     requestLog,
+    storeId,
+    webhookDeliveries,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        dispatcher.close();
         server.close((err) => (err ? reject(err) : resolve()));
         // Idle keep-alive connections would otherwise hold close() open; tests start and stop many sandboxes.
         server.closeAllConnections();
@@ -170,6 +220,7 @@ export function describeSandbox(s: Sandbox): string {
     '  demo accounts:',
     ...DEMO_ACCOUNTS.map((a) => `    customer ${a.customerId}  ${a.email} / ${a.password}  ${a.group}`),
     '  guests: catalog prices (no customer group)',
+    `  webhooks            POST ${s.url}/stores/${identity.storeHash}/v3/hooks; callbacks signed (Standard Webhooks) with the client secret, store_id ${s.storeId}`,
   ];
   return lines.join('\n');
 }

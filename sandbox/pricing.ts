@@ -4,9 +4,10 @@
 // Source of a group's prices, in BigCommerce's order (developer.bigcommerce.com/docs/store-operations/pricing/calculations and /docs/rest-management/price-lists):
 //   1. a price list assigned to the group and the channel; 2. a list assigned to the group;
 //   3. the group's discount rules; 4. the channel's default list; 5. the catalog price.
-// A chosen list without a record for the variant falls back to the catalog price.
+// A chosen list without a record for the variant falls back to the catalog price. A list may hold a record per
+// currency; without one in the requested currency, the default-currency record is converted at the store's rate.
 import type { Catalog } from './catalog';
-import type { SeedBulkTier, SeedDiscountRule, SeedProduct, SeedVariant } from './seed';
+import type { SeedBulkTier, SeedDiscountRule, SeedPriceRecord, SeedProduct, SeedVariant } from './seed';
 
 export type PriceSource =
   | { kind: 'price_list'; priceListId: number }
@@ -102,7 +103,35 @@ function applyRule(rule: SeedDiscountRule, amount: number): number {
   }
 }
 
-function variantPriceUsd(catalog: Catalog, product: SeedProduct, variant: SeedVariant, source: PriceSource): Omit<VariantPrice, 'currencyCode'> {
+/**
+ * The price record of a variant in a list: the record in the requested currency if the list has one, else the record in
+ * the store's default currency (converted later like catalog prices). A record in the requested currency is brought
+ * back to default-currency units here (÷ rate) so the single conversion at the end restores its amounts exactly.
+ */
+function priceRecord(catalog: Catalog, priceListId: number, variantId: number, currencyCode: string, rate: number): SeedPriceRecord | undefined {
+  const records = catalog.priceLists.get(priceListId)?.records ?? [];
+  const wanted = currencyCode.toUpperCase();
+  const own = wanted === defaultCurrencyCode(catalog) ? undefined : records.find((r) => r.variantId === variantId && r.currency === wanted);
+  if (!own) return records.find((r) => r.variantId === variantId && r.currency === defaultCurrencyCode(catalog));
+  const back = (v: number): number => v / rate;
+  const opt = (v: number | undefined): number | undefined => (v === undefined ? undefined : back(v));
+  return {
+    ...own,
+    price: back(own.price),
+    salePrice: opt(own.salePrice),
+    retailPrice: opt(own.retailPrice),
+    mapPrice: opt(own.mapPrice),
+    bulkPricingTiers: own.bulkPricingTiers?.map((t) => (t.type === 'percent' ? t : { ...t, amount: back(t.amount) })),
+  };
+}
+
+/** The store's default currency (the one marked `default`; seed prices are in it). */
+export function defaultCurrencyCode(catalog: Catalog): string {
+  for (const c of catalog.currencies.values()) if (c.default) return c.code;
+  return 'USD';
+}
+
+function variantPriceUsd(catalog: Catalog, product: SeedProduct, variant: SeedVariant, source: PriceSource, currencyCode: string, rate: number): Omit<VariantPrice, 'currencyCode'> {
   const basePrice = variant.price ?? product.price;
   const catalogSale = variant.salePrice ?? product.salePrice ?? null;
   const catalogRetail = variant.retailPrice ?? product.retailPrice ?? null;
@@ -111,9 +140,7 @@ function variantPriceUsd(catalog: Catalog, product: SeedProduct, variant: SeedVa
   const effective = (price: number, sale: number | null): number => (sale !== null && sale < price ? sale : price);
 
   if (source.kind === 'price_list') {
-    const record = catalog.priceLists
-      .get(source.priceListId)
-      ?.records.find((r) => r.variantId === variant.entityId && r.currency === 'USD');
+    const record = priceRecord(catalog, source.priceListId, variant.entityId, currencyCode, rate);
     if (record) {
       const salePrice = record.salePrice ?? null;
       const calculatedPrice = effective(record.price, salePrice);
@@ -182,7 +209,7 @@ export interface PriceQuery {
 /** Prices of one variant. */
 export function priceVariant(catalog: Catalog, product: SeedProduct, variant: SeedVariant, query: PriceQuery): VariantPrice {
   const rate = currencyRate(catalog, query.currencyCode);
-  const usd = variantPriceUsd(catalog, product, variant, priceSourceFor(catalog, query.groupId, query.channelId));
+  const usd = variantPriceUsd(catalog, product, variant, priceSourceFor(catalog, query.groupId, query.channelId), query.currencyCode, rate);
   const opt = (v: number | null): number | null => (v === null ? null : convert(v, rate));
   return {
     ...usd,

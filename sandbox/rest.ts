@@ -1,14 +1,23 @@
 // REST API under /stores/{hash}/v2|v3/...: X-Auth-Token auth, a rate-limit counter on every authenticated request,
-// storefront token creation, pricing, validate-credentials, cart redirect URLs and the system time.
+// storefront token creation, pricing, validate-credentials, cart redirect URLs and the system time; then the admin
+// routes of their own modules (catalog products, price list records and assignments, webhooks), behind the same
+// authentication and rate limit.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Catalog } from './catalog';
-import { BodyTooLargeError, headerValue, isJsonContentType, readBody, restError, safeDecode, sendJson } from './http-util';
+import { createCatalogProductRoutes } from './catalog-products-rest';
+import { headerValue, restError, safeDecode, sendEmpty, sendJson } from './http-util';
 import { verifyPassword } from './passwords';
+import { createPriceListAssignmentRoutes } from './price-list-assignments-rest';
+import { createPriceListRecordRoutes } from './price-list-records-rest';
 import { priceProduct, UnknownCurrencyError, type ProductPrice } from './pricing';
 import type { RateLimiter } from './rate-limit';
+import { invalid, isInt, jsonBody, RestError, type Json, type RestRoutes } from './rest-util';
 import type { SandboxState } from './state';
 import type { StorefrontTokenService, TokenKind, TokenScope } from './storefront-tokens';
+import type { PublishEvent } from './webhook-events';
+import type { WebhookRegistry } from './webhook-registry';
+import { createWebhooksRoutes } from './webhooks-rest';
 
 export interface RestDeps {
   catalog: Catalog;
@@ -21,21 +30,10 @@ export interface RestDeps {
   now: () => number;
   /** The sandbox's own origin, for cart redirect URLs. */
   baseUrl: () => string;
+  webhooks: WebhookRegistry;
+  /** Fires a webhook event (admin changes to the catalog and price lists). */
+  publish: PublishEvent;
 }
-
-type Json = Record<string, unknown>;
-
-class RestError extends Error {
-  constructor(
-    readonly status: number,
-    readonly title: string,
-    readonly errors: Record<string, string> = {},
-  ) {
-    super(title);
-  }
-}
-
-const invalid = (errors: Record<string, string>): RestError => new RestError(422, 'JSON data is missing or invalid', errors);
 
 function tokenMatches(sent: string | undefined, expected: string): boolean {
   if (sent === undefined) return false;
@@ -43,27 +41,6 @@ function tokenMatches(sent: string | undefined, expected: string): boolean {
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
 }
-
-async function jsonBody(req: IncomingMessage): Promise<Json> {
-  if (!isJsonContentType(req)) throw new RestError(415, 'The request content type must be application/json.');
-  let raw: string;
-  try {
-    raw = await readBody(req);
-  } catch (err) {
-    if (err instanceof BodyTooLargeError) throw new RestError(413, 'The request payload is too large.');
-    throw err;
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new RestError(400, 'The request body is not valid JSON.');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid({ body: 'must be a JSON object' });
-  return parsed as Json;
-}
-
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 
 /** Exactly one of channel_id / channel_ids, each an existing channel (developer.bigcommerce.com/docs/rest-authentication/tokens). */
 function channelIdsOf(body: Json, channelId: number): number[] {
@@ -220,7 +197,13 @@ function redirectUrls(cartId: string, deps: RestDeps): Json {
 
 /** Handles every request whose path starts with /stores/. */
 export function createRestHandler(deps: RestDeps) {
-  return async function handleRest(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  const adminRoutes: RestRoutes[] = [
+    createCatalogProductRoutes(deps.catalog, deps.publish),
+    createPriceListRecordRoutes(deps.catalog, deps.publish),
+    createPriceListAssignmentRoutes(deps.catalog, deps.channelId, deps.publish),
+    createWebhooksRoutes(deps.webhooks),
+  ];
+  return async function handleRest(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
     const m = /^\/stores\/([^/]+)\/(v2|v3)(\/.*)?$/.exec(path);
     const method = req.method ?? 'GET';
     // Headers reflect the counter even on 401 (which does not consume quota: only authenticated calls count).
@@ -258,11 +241,19 @@ export function createRestHandler(deps: RestDeps) {
         req.resume();
         return send(201, redirectUrls(safeDecode(cartMatch[1]), deps));
       }
+      for (const routes of adminRoutes) {
+        const reply = await routes({ method, route, query, req });
+        if (!reply) continue;
+        if (reply.body === undefined) return sendEmpty(res, reply.status, limit.headers);
+        return send(reply.status, reply.body);
+      }
       const known = ['v2/time', 'v3/pricing/products', 'v3/customers/validate-credentials', ...Object.keys(tokenRoutes)].includes(route) || cartMatch !== null;
       if (known) throw new RestError(405, 'Method Not Allowed');
       throw new RestError(404, 'The requested resource was not found.');
     } catch (err) {
       if (err instanceof RestError) {
+        // A refusal may come before the body was read: drain it so the connection stays usable.
+        req.resume();
         send(err.status, restError(err.status, err.title, err.errors));
         return;
       }

@@ -33,6 +33,8 @@ export interface SeedProduct {
   retailPrice?: number;
   mapPrice?: number;
   bulkPricing?: SeedBulkTier[];
+  /** Shown on the storefront; absent = true. PUT /v3/catalog/products/{id} can hide a product (`is_visible`). */
+  isVisible?: boolean;
   variants: SeedVariant[];
 }
 
@@ -121,5 +123,5 @@ export const SEED: Seed = seedJson as unknown as Seed;
 export const DEMO_ACCOUNTS: readonly { customerId: number; email: string; password: string; group: string }[] = [
   { customerId: 1, email: 'retail@example.com', password: 'Retail1!', group: 'Retail (group 1)' },
   { customerId: 2, email: 'wholesale@example.com', password: 'Wholesale1!', group: 'Wholesale (group 2, price list 1 on channel 1)' },
-  { customerId: 3, email: 'vip@example.com', password: 'Vip1!', group: 'VIP (group 3, 10% group discount)' },
+  { customerId: 3, email: 'vip@example.com', password: 'Vip1!', group: 'VIP (group 3, 10% group discount; its price list 3 applies once assigned)' },
 ];

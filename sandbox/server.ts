@@ -11,6 +11,8 @@ import type { SandboxState } from './state';
 import { accountPage, cartPage, loginPage } from './storefront-pages';
 import { buildStorefrontSchema, createStorefrontHandler } from './storefront-http';
 import type { StorefrontTokenService } from './storefront-tokens';
+import type { PublishEvent } from './webhook-events';
+import type { WebhookRegistry } from './webhook-registry';
 
 export interface RequestLogEntry {
   method: string;
@@ -31,6 +33,8 @@ export interface RouterDeps {
   now: () => number;
   baseUrl: () => string;
   requestLog: RequestLogEntry[];
+  webhooks: WebhookRegistry;
+  publish: PublishEvent;
   onError: (err: unknown) => void;
 }
 
@@ -47,7 +51,7 @@ export function createRouter(deps: RouterDeps) {
     const sessionId = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
 
     if (path === '/graphql') return storefront(req, res);
-    if (path.startsWith('/stores/')) return rest(req, res, path);
+    if (path.startsWith('/stores/')) return rest(req, res, path, url.searchParams);
     if (req.method === 'GET' || req.method === 'HEAD') {
       const login = /^\/login\/token\/([^/]+)$/.exec(path);
       if (login) return loginToken(req, res, safeDecode(login[1]));

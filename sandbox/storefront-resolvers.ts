@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { IResolvers } from '@graphql-tools/utils';
-import type { Catalog } from './catalog';
+import { isVisible, type Catalog } from './catalog';
 import { CustomerLoginRejected, type VerifiedCustomerLogin } from './customer-login';
 import { priceProduct, priceVariant, round2, unitPriceForQuantity, UnknownCurrencyError, type ProductPrice } from './pricing';
 import type { SeedBulkTier, SeedCustomer, SeedProduct, SeedVariant } from './seed';
@@ -170,24 +170,30 @@ function money(currencyCode: string, value: number): MoneyValue {
   return { currencyCode, value };
 }
 
+// A product hidden through the admin REST (`is_visible: false`) is not found on the storefront.
+const visibleProduct = (p: SeedProduct | undefined): SeedProduct | undefined => (p && isVisible(p) ? p : undefined);
+function visibleVariant<T extends { product: SeedProduct }>(found: T | undefined): T | undefined {
+  return found && isVisible(found.product) ? found : undefined;
+}
+
 function resolveLine(catalog: Catalog, input: CartLineItemInput): { product: SeedProduct; variant: SeedVariant } {
   if (!Number.isInteger(input.quantity) || input.quantity < 1) {
     throw new GraphQLError('Quantity must be a positive integer.', { extensions: { code: 'BAD_USER_INPUT' } });
   }
   if (input.variantEntityId !== undefined && input.variantEntityId !== null) {
-    const found = catalog.variantById.get(input.variantEntityId);
+    const found = visibleVariant(catalog.variantById.get(input.variantEntityId));
     if (!found || (input.productEntityId !== undefined && input.productEntityId !== null && found.product.entityId !== input.productEntityId)) {
       throw new GraphQLError(`Variant ${input.variantEntityId} not found.`, { extensions: { code: 'NOT_FOUND' } });
     }
     return found;
   }
   if (input.productEntityId !== undefined && input.productEntityId !== null) {
-    const product = catalog.productById.get(input.productEntityId);
+    const product = visibleProduct(catalog.productById.get(input.productEntityId));
     if (!product) throw new GraphQLError(`Product ${input.productEntityId} not found.`, { extensions: { code: 'NOT_FOUND' } });
     return { product, variant: product.variants[0] };
   }
   if (input.sku) {
-    const found = catalog.variantBySku.get(input.sku.toLowerCase());
+    const found = visibleVariant(catalog.variantBySku.get(input.sku.toLowerCase()));
     if (!found) throw new GraphQLError(`SKU ${input.sku} not found.`, { extensions: { code: 'NOT_FOUND' } });
     return found;
   }
@@ -290,11 +296,11 @@ export function createStorefrontResolvers(): IResolvers {
         const decoded = decodeGlobalId(args.id);
         if (!decoded) return null;
         if (decoded.type === 'Product') {
-          const product = ctx.catalog.productById.get(Number(decoded.id));
+          const product = visibleProduct(ctx.catalog.productById.get(Number(decoded.id)));
           return product ? { __typename: 'Product', product } : null;
         }
         if (decoded.type === 'Variant') {
-          const found = ctx.catalog.variantById.get(Number(decoded.id));
+          const found = visibleVariant(ctx.catalog.variantById.get(Number(decoded.id)));
           return found ? { __typename: 'Variant', ...found } : null;
         }
         if (decoded.type === 'Cart') {
@@ -320,7 +326,7 @@ export function createStorefrontResolvers(): IResolvers {
                 name: c.name,
                 path: c.path,
                 description: c.description,
-                productCount: ctx.catalog.products.filter((p) => p.categoryIds.some((id) => descendants.has(id))).length,
+                productCount: ctx.catalog.products.filter((p) => isVisible(p) && p.categoryIds.some((id) => descendants.has(id))).length,
                 hasChildren: children.length > 0,
                 children,
               };
@@ -329,7 +335,7 @@ export function createStorefrontResolvers(): IResolvers {
       },
       products: (_p: unknown, args: ConnectionArgs & { ids?: string[] | null; entityIds?: number[] | null }, ctx: StorefrontContext) => {
         requireScope(ctx, 'Unauthenticated', 'site');
-        let products = ctx.catalog.products;
+        let products = ctx.catalog.products.filter(isVisible);
         if (args.entityIds && args.entityIds.length > 0) {
           const wanted = new Set(args.entityIds);
           products = products.filter((p) => wanted.has(p.entityId));
@@ -348,7 +354,7 @@ export function createStorefrontResolvers(): IResolvers {
       ): ProductParent | null => {
         requireScope(ctx, 'Unauthenticated', 'site');
         if (args.entityId !== undefined && args.entityId !== null) {
-          const product = ctx.catalog.productById.get(args.entityId);
+          const product = visibleProduct(ctx.catalog.productById.get(args.entityId));
           if (!product) return null;
           const variantId = args.variantEntityId ?? undefined;
           if (variantId !== undefined && !product.variants.some((v) => v.entityId === variantId)) return null;
@@ -356,15 +362,15 @@ export function createStorefrontResolvers(): IResolvers {
         }
         if (args.id) {
           const decoded = decodeGlobalId(args.id);
-          const product = decoded?.type === 'Product' ? ctx.catalog.productById.get(Number(decoded.id)) : undefined;
+          const product = decoded?.type === 'Product' ? visibleProduct(ctx.catalog.productById.get(Number(decoded.id))) : undefined;
           return product ? { product } : null;
         }
         if (args.variantEntityId !== undefined && args.variantEntityId !== null) {
-          const found = ctx.catalog.variantById.get(args.variantEntityId);
+          const found = visibleVariant(ctx.catalog.variantById.get(args.variantEntityId));
           return found ? { product: found.product, variantId: found.variant.entityId } : null;
         }
         if (args.sku) {
-          const found = ctx.catalog.variantBySku.get(args.sku.toLowerCase());
+          const found = visibleVariant(ctx.catalog.variantBySku.get(args.sku.toLowerCase()));
           return found ? { product: found.product, variantId: found.variant.entityId } : null;
         }
         return null;

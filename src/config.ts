@@ -274,8 +274,12 @@ export function parseConfig(env: Env): StartupConfig {
     currencyCode,
     logLevel: str('LOG_LEVEL') ?? 'info',
     limits: {
-      maxDepth: int('GATEWAY_MAX_DEPTH', 16, 1, 100),
-      maxAliases: int('GATEWAY_MAX_ALIASES', 30, 1, 1000),
+      // Above BigCommerce's own depth limit (16, counted by parent types): the count here includes the leaf,
+      // and a query BigCommerce serves must never be refused on the way to it.
+      maxDepth: int('GATEWAY_MAX_DEPTH', 20, 1, 100),
+      // Counted once per fragment spread: BigCommerce's own responsive-image fragment (4 aliases) on the 8
+      // images of a product page is 32. Response size is bounded by the selection limits below.
+      maxAliases: int('GATEWAY_MAX_ALIASES', 100, 1, 1000),
       maxTokens: int('GATEWAY_MAX_TOKENS', 5000, 100, 100_000),
       maxBodyBytes: int('GATEWAY_MAX_BODY_BYTES', 262_144, 1024, 50 * 1024 * 1024),
       maxBatch: int('GATEWAY_MAX_BATCH', 10, 1, 100),

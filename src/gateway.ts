@@ -194,6 +194,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       useReadinessCheck({ endpoint: '/ready', check: ({ fetchAPI }) => readiness(upstreams, stores, fetchAPI.Response) }),
     ],
   });
+  // Idempotent: every caller that owns a reference may close it.
+  let closed: Promise<void> | undefined;
   return {
     yoga,
     get schema() {
@@ -201,10 +203,10 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     },
     config,
     reloadSchema: () => schemaManager.reload(),
-    close: async () => {
+    close: () => (closed ??= (async () => {
       schemaManager.close();
       await upstreams.close();
       if (!deps.stores) await stores.close();
-    },
+    })()),
   };
 }

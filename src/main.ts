@@ -3,12 +3,14 @@
  * (with the embedded sandbox store when BC_STOREFRONT_URL is unset); `... main.js sandbox` starts
  * the sandbox store alone.
  */
+import cluster, { type Worker } from 'node:cluster';
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ConfigError, parseConfig, withStore, type StartupConfig } from './config';
 import { createGateway } from './gateway';
 import { serve } from './http/serve';
 import { createLogger } from './logger';
-import { sandboxStoreConfig } from './sandbox-mode';
+import { sandboxStoreConfig, type SandboxEndpoint } from './sandbox-mode';
 
 /**
  * The sandbox store (../sandbox, its own package) is loaded only when it is started: a gateway serving a real
@@ -60,34 +62,37 @@ function closeOnSignals(logger: Logger, timeoutMs: number, closers: Array<() => 
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-async function main(): Promise<void> {
-  const config = parseConfig(process.env);
-  const logger = createLogger(config.logLevel);
+/**
+ * Set by the primary of `GATEWAY_WORKERS` > 1 in sandbox mode for its workers: the one sandbox store they all
+ * use (JSON of its url and identity). Internal: not a user setting.
+ */
+const SANDBOX_ENDPOINT_ENV = 'GATEWAY_INTERNAL_SANDBOX_ENDPOINT';
 
-  if (process.argv[2] === 'sandbox') {
-    const { sandbox, banner } = await startSandboxFrom(config, config.sandbox.port);
-    process.stdout.write(banner + '\n');
-    closeOnSignals(logger, config.shutdownTimeoutMs, [sandbox.close]);
-    return;
-  }
-
+/** One gateway process: a single instance, or one worker of several. */
+async function runGateway(config: StartupConfig, logger: Logger): Promise<void> {
   let sandbox: Sandbox | undefined;
   let sandboxBanner = '';
   let store = config.store;
+  const sharedSandbox = process.env[SANDBOX_ENDPOINT_ENV];
   if (!store) {
-    ({ sandbox, banner: sandboxBanner } = await startSandboxFrom(config, 0));
-    store = await sandboxStoreConfig(sandbox, {
+    let endpoint: SandboxEndpoint;
+    if (sharedSandbox) endpoint = JSON.parse(sharedSandbox) as SandboxEndpoint;
+    else {
+      ({ sandbox, banner: sandboxBanner } = await startSandboxFrom(config, 0));
+      endpoint = sandbox;
+      logger.info({ sandbox: sandbox.url }, 'sandbox mode: embedded sandbox store started');
+    }
+    store = await sandboxStoreConfig(endpoint, {
       authMode: config.authMode,
       trustedProxySecret: config.trustedProxySecret,
       timeoutMs: config.upstreamTimeoutMs,
     });
-    logger.info({ sandbox: sandbox.url, storeHash: store.storeHash }, 'sandbox mode: embedded sandbox store started');
   }
   const gatewayConfig = withStore(config, store);
   const gateway = await createGateway(gatewayConfig, { logger, defaultMetrics: true });
   const served = await serve(gateway, { port: config.port, host: config.host, ...config.server });
   const url = served.graphqlUrl;
-  logger.info({ url, mode: sandbox ? 'sandbox' : 'store', authMode: store.authMode }, 'gateway listening');
+  logger.info({ url, mode: config.store ? 'store' : 'sandbox', authMode: store.authMode, sharedState: gatewayConfig.redis ? 'redis' : 'memory' }, 'gateway listening');
   if (sandbox) process.stdout.write(`\nGraphiQL: ${url}\n\n${sandboxBanner}\n`);
   closeOnSignals(logger, config.shutdownTimeoutMs, [
     async () => {
@@ -96,6 +101,72 @@ async function main(): Promise<void> {
       await sandbox?.close();
     },
   ]);
+}
+
+/**
+ * `GATEWAY_WORKERS` > 1: this process forks the workers, which share one port (node:cluster hands out the
+ * connections) and their state through Redis. In sandbox mode it starts the one sandbox store they all use,
+ * and a session key for all of them when none is configured. A worker that dies is replaced.
+ */
+async function runPrimary(config: StartupConfig, logger: Logger): Promise<void> {
+  const env: Record<string, string> = {};
+  let sandbox: Sandbox | undefined;
+  let banner = '';
+  if (!config.store) {
+    ({ sandbox, banner } = await startSandboxFrom(config, 0));
+    env[SANDBOX_ENDPOINT_ENV] = JSON.stringify({ url: sandbox.url, identity: sandbox.identity });
+    // Each worker would otherwise draw its own random key, and a session opened on one would be refused by the others.
+    if (!config.session.secret) env.GATEWAY_SESSION_SECRET = randomBytes(32).toString('base64url');
+  }
+  let closing = false;
+  const fork = () => cluster.fork(env);
+  cluster.on('exit', (worker, code, signal) => {
+    if (closing) return;
+    logger.error({ worker: worker.id, code, signal }, 'worker exited; starting a new one');
+    setTimeout(fork, 1000).unref();
+  });
+  let announced = false;
+  cluster.on('listening', (_worker, address) => {
+    if (announced) return;
+    announced = true;
+    const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    logger.info({ workers: config.workers, port: address.port }, 'gateway workers listening');
+    if (sandbox) process.stdout.write(`\nGraphiQL: http://${host}:${address.port}/graphql (${config.workers} workers)\n\n${banner}\n`);
+  });
+  for (let i = 0; i < config.workers; i++) fork();
+  closeOnSignals(logger, config.shutdownTimeoutMs, [
+    async () => {
+      closing = true;
+      const workers = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined);
+      await Promise.all(
+        workers.map(
+          (worker) =>
+            new Promise<void>((resolve) => {
+              worker.once('exit', () => resolve());
+              worker.process.kill('SIGTERM');
+            }),
+        ),
+      );
+      await sandbox?.close();
+    },
+  ]);
+}
+
+async function main(): Promise<void> {
+  const config = parseConfig(process.env);
+  const base = createLogger(config.logLevel);
+  // Every line of a worker says which one it is (the request log included), so a test or an operator can
+  // tell which worker answered.
+  const logger = cluster.isWorker ? base.child({ worker: cluster.worker?.id }) : base;
+
+  if (process.argv[2] === 'sandbox') {
+    const { sandbox, banner } = await startSandboxFrom(config, config.sandbox.port);
+    process.stdout.write(banner + '\n');
+    closeOnSignals(logger, config.shutdownTimeoutMs, [sandbox.close]);
+    return;
+  }
+  if (config.workers > 1 && cluster.isPrimary) return runPrimary(config, logger);
+  return runGateway(config, logger);
 }
 
 main().catch((error: unknown) => {
