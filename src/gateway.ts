@@ -15,7 +15,9 @@ import { csrfPreventionPlugin } from './plugins/csrf';
 import { graphiqlPagePlugin } from './plugins/graphiql-page';
 import { createMetrics, type GatewayMetrics } from './plugins/metrics';
 import { operationLimitPlugins } from './plugins/operation-limits';
+import { boundedParseCaches } from './plugins/parse-cache';
 import { requestLogPlugin } from './plugins/request-log';
+import { corsFor, responseHeadersPlugin } from './plugins/response-headers';
 import { storefrontPassthroughPlugin } from './plugins/storefront-passthrough';
 import type { HttpClient } from './remote/http';
 import type { UpstreamTally } from './remote/upstream-budget';
@@ -55,6 +57,9 @@ export interface Gateway {
 }
 
 const GRAPHQL_ENDPOINT = '/graphql';
+/** Parsed documents kept (estimated bytes), and the largest document text worth keeping. */
+const PARSE_CACHE_BYTES = 64 * 1024 * 1024;
+const PARSE_CACHE_MAX_DOCUMENT_BYTES = 64 * 1024;
 const READY_PROBE = parse('query GatewayReadiness { __typename }');
 
 /**
@@ -169,17 +174,19 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     // Served by graphiqlPagePlugin (compressed, cacheable), with its code inlined: no CDN needed.
     graphiql: false,
     maskedErrors: { maskError },
+    parserAndValidationCache: boundedParseCaches({ maxBytes: PARSE_CACHE_BYTES, maxDocumentBytes: PARSE_CACHE_MAX_DOCUMENT_BYTES }),
     batching: { limit: config.limits.maxBatch },
     // bodyLimitPlugin checks Content-Length before anything is read.
     maxRequestBodySize: false,
     // Cross-origin browsers only from the configured origins; credentials (the session cookie) only to them.
-    cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins, credentials: true } : false,
+    cors: corsFor(config.corsOrigins),
     logging: yogaLogging(logger),
     // Order matters: onRequest hooks run top to bottom, so the body limit answers before anything else reads
     // the request; the request log starts its clock next. Validation-time limits must precede execution, and
     // the fast path comes after every plugin that inspects or stops execution (it replaces the execute function).
     plugins: [
       bodyLimitPlugin(config.limits.maxBodyBytes),
+      responseHeadersPlugin({ graphqlEndpoint: GRAPHQL_ENDPOINT }),
       ...(config.graphiql
         ? [graphiqlPagePlugin({ endpoint: GRAPHQL_ENDPOINT, options: { title: 'Storefront gateway', defaultQuery: GRAPHIQL_DEFAULT_QUERY } })]
         : []),
