@@ -22,7 +22,6 @@ query Products {
 
 mutation Login {
   login(email: "wholesale@example.com", password: "Wholesale1!") {
-    result
     sessionToken
     customer { entityId email customerGroupId }
   }

@@ -12,7 +12,7 @@ import { customerAccessTokenGuards } from './resolvers';
 import { loadStorefrontSchema, type StorefrontSubschema } from './remote/storefront';
 
 /** Storefront root fields the gateway answers itself. */
-const INTERCEPTED_MUTATIONS = new Set(['login', 'logout']);
+const INTERCEPTED_MUTATIONS = new Set(['login', 'logout', 'loginWithCustomerLoginJwt']);
 
 /** The gateway's own SDL: every file in schema/gateway/. */
 export function gatewayTypeDefs(): string[] {

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { gatewayError } from '../errors';
+import { canonicalSignature, digest } from './jws-canonical';
 
 /** Tolerance for clock differences between BigCommerce and the gateway when checking `exp`/`iat`/`nbf`. */
 export const CURRENT_CUSTOMER_CLOCK_TOLERANCE_SECONDS = 30;
@@ -60,37 +60,6 @@ function mapJoseError(error: unknown) {
   }
 }
 
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
-
-/**
- * The one spelling of a JWS segment: unpadded base64url (RFC 7515 §2 and §3.1) with no other characters
- * and zero unused bits in the last character (RFC 4648 §3.5). Decoders accept padding, whitespace and
- * non-zero trailing bits, so without this one token would have many texts; re-encoding the decoded bytes
- * must give the segment back.
- */
-function isCanonicalSegment(segment: string): boolean {
-  if (!BASE64URL.test(segment) || segment.length % 4 === 1) return false;
-  return Buffer.from(segment, 'base64url').toString('base64url') === segment;
-}
-
-/**
- * Checks the compact serialization before anything else reads it: exactly three segments (a JWS, not a JWE
- * or a token with extras), each canonical. Returns the decoded signature bytes.
- */
-function canonicalSignature(jwt: string): Buffer {
-  const segments = jwt.split('.');
-  if (segments.length !== 3) throw rejected('MALFORMED', 'a JWT has exactly three dot-separated parts');
-  if (!segments.every(isCanonicalSegment)) throw rejected('MALFORMED', 'token parts must be unpadded base64url without stray characters');
-  return Buffer.from(segments[2], 'base64url');
-}
-
-/** A store key that does not carry the token (or its signature) itself. */
-function digest(...parts: Array<string | Buffer>): string {
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(Buffer.isBuffer(part) ? part : Buffer.from(part, 'utf8')).update('\u0000');
-  return hash.digest('base64url');
-}
-
 /**
  * Verifies BigCommerce Current Customer JWTs (developer.bigcommerce.com/docs/start/authentication/current-customer):
  * HS256 with the client secret, `iss` bc/apps, `aud` client id, `operation` current_customer, this store's hash,
@@ -100,7 +69,9 @@ export function createCurrentCustomerVerifier(deps: { clientId: string; clientSe
   const key = new TextEncoder().encode(deps.clientSecret);
   return async (jwt: string): Promise<VerifiedCurrentCustomer> => {
     if (jwt.length > MAX_TOKEN_LENGTH) throw rejected('MALFORMED', 'token is too long');
-    const signature = canonicalSignature(jwt);
+    const canonical = canonicalSignature(jwt);
+    if ('refused' in canonical) throw rejected('MALFORMED', canonical.refused);
+    const { signature } = canonical;
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(jwt, key, {

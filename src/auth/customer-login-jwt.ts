@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { gatewayError } from '../errors';
+import { canonicalSignature, digest } from './jws-canonical';
+import { validateRedirectPath } from './redirect-path';
 
 /** BigCommerce accepts a Customer Login JWT for 30 seconds after `iat` (developer.bigcommerce.com/docs/start/authentication/customer-login). */
 export const CUSTOMER_LOGIN_JWT_LIFETIME_SECONDS = 30;
@@ -36,5 +39,80 @@ export function createCustomerLoginSigner(deps: { clientId: string; clientSecret
     if (claims.requestIp) payload.request_ip = claims.requestIp;
     const jwt = await new SignJWT(payload).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(key);
     return { jwt, issuedAt, expiresAt: issuedAt + CUSTOMER_LOGIN_JWT_LIFETIME_SECONDS };
+  };
+}
+
+/** Clock difference tolerated between whoever signed a Customer Login JWT and the gateway. */
+export const CUSTOMER_LOGIN_CLOCK_TOLERANCE_SECONDS = 5;
+
+export interface VerifiedCustomerLogin {
+  customerId: number;
+  /** The `redirect_to` claim, checked to be a relative path (default `/account.php`). */
+  redirectTo: string;
+  /** Single use: `iss` + `jti`, remembered until the token could no longer be accepted. */
+  singleUse: { key: string; forgetAtSeconds: number };
+}
+
+function refused(reason: string, detail: string) {
+  return gatewayError('UNAUTHENTICATED', `Customer Login JWT rejected: ${detail}`, { reason });
+}
+
+/**
+ * Verifies a Customer Login API JWT the way BigCommerce's `/login/token/{jwt}` does
+ * (developer.bigcommerce.com/docs/start/authentication/customer-login): HS256 with the API account's client
+ * secret, `iss` the client id, `operation` customer_login, this store's hash, a `jti`, `iat` at most 30 seconds
+ * old, `channel_id` (if any) this channel, a relative `redirect_to`, and — the point of checking it here —
+ * `request_ip` equal to the address the request comes from. A token without `request_ip` is a bearer
+ * credential: only a trusted server (which minted it for the shopper it speaks for) may present one.
+ */
+export function createCustomerLoginVerifier(deps: { clientId: string; clientSecret: string; storeHash: string; channelId: number; now: () => number }) {
+  const key = new TextEncoder().encode(deps.clientSecret);
+  return async (jwt: string, caller: { clientIp: string; trustedServer: boolean }): Promise<VerifiedCustomerLogin> => {
+    if (jwt.length > 8192) throw refused('MALFORMED', 'token is too long');
+    const canonical = canonicalSignature(jwt);
+    if ('refused' in canonical) throw refused('MALFORMED', canonical.refused);
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(jwt, key, {
+        algorithms: ['HS256'],
+        issuer: deps.clientId,
+        currentDate: new Date(deps.now()),
+        clockTolerance: CUSTOMER_LOGIN_CLOCK_TOLERANCE_SECONDS,
+        maxTokenAge: CUSTOMER_LOGIN_JWT_LIFETIME_SECONDS,
+        requiredClaims: ['iat', 'jti'],
+      }));
+    } catch (error) {
+      const code = error instanceof joseErrors.JOSEError ? error.code : undefined;
+      if (code === joseErrors.JWSSignatureVerificationFailed.code) throw refused('SIGNATURE_INVALID', 'signature does not verify');
+      if (code === joseErrors.JWTExpired.code) throw refused('EXPIRED', 'token is older than 30 seconds');
+      if (code === joseErrors.JWTClaimValidationFailed.code) {
+        const claim = (error as InstanceType<typeof joseErrors.JWTClaimValidationFailed>).claim;
+        throw refused(claim === 'iat' ? 'EXPIRED' : 'CLAIM_INVALID', claim === 'iat' ? 'token is not valid now' : `claim "${claim}" is invalid`);
+      }
+      if (code === joseErrors.JOSEAlgNotAllowed.code || code === joseErrors.JOSENotSupported.code) throw refused('ALGORITHM_NOT_ALLOWED', 'only HS256 is accepted');
+      throw refused('MALFORMED', 'not a well-formed JWT');
+    }
+    if (payload.operation !== 'customer_login') throw refused('CLAIM_INVALID', 'claim "operation" is invalid');
+    if (payload.store_hash !== deps.storeHash) throw refused('CLAIM_INVALID', 'claim "store_hash" is invalid');
+    if (typeof payload.jti !== 'string' || payload.jti === '' || payload.jti.length > 256) throw refused('CLAIM_INVALID', 'claim "jti" is invalid');
+    if (typeof payload.customer_id !== 'number' || !Number.isSafeInteger(payload.customer_id) || payload.customer_id < 1) {
+      throw refused('CLAIM_INVALID', 'claim "customer_id" is invalid');
+    }
+    if (payload.channel_id !== undefined && payload.channel_id !== deps.channelId) throw refused('CLAIM_INVALID', 'claim "channel_id" is not this channel');
+    if (payload.request_ip === undefined) {
+      if (!caller.trustedServer) throw refused('REQUEST_IP_MISMATCH', 'token carries no request_ip; only trusted servers may present such tokens');
+    } else if (payload.request_ip !== caller.clientIp) {
+      throw refused('REQUEST_IP_MISMATCH', 'token was issued for another address');
+    }
+    const redirectTo = validateRedirectPath(typeof payload.redirect_to === 'string' ? payload.redirect_to : undefined);
+    const iat = payload.iat as number;
+    return {
+      customerId: payload.customer_id,
+      redirectTo,
+      singleUse: {
+        key: `cl-jwt:${digest(deps.clientId, payload.jti)}`,
+        forgetAtSeconds: Math.ceil(iat) + CUSTOMER_LOGIN_JWT_LIFETIME_SECONDS + CUSTOMER_LOGIN_CLOCK_TOLERANCE_SECONDS + 1,
+      },
+    };
   };
 }

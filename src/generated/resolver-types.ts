@@ -2,7 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ProductPricing as ProductPricingModel, ProductParent as ProductParentModel } from '../resolvers/pricing';
 import type { CurrentCustomerPayload as CurrentCustomerPayloadModel } from '../resolvers/current-customer';
-import type { GatewaySessionPayload as GatewaySessionPayloadModel, CustomerLoginUrlPayload as CustomerLoginUrlPayloadModel } from '../resolvers/sso';
+import type { GatewaySessionPayload as GatewaySessionPayloadModel, CustomerLoginJwtPayload as CustomerLoginJwtPayloadModel, CustomerLoginUrlPayload as CustomerLoginUrlPayloadModel } from '../resolvers/sso';
 import type { LoginPayload as LoginPayloadModel, LogoutPayload as LogoutPayloadModel } from '../resolvers/session';
 import type { GatewayContext } from '../context';
 export type Maybe<T> = T | null;
@@ -374,6 +374,8 @@ export type LoginWithCustomerLoginJwtResult = {
   customerAccessToken: Maybe<CustomerAccessToken>;
   /** Where to send the shopper: the JWT's `redirect_to`, default `/account.php`. */
   redirectTo: Scalars['String']['output'];
+  /** The gateway session token: send it as `Authorization: Bearer <sessionToken>` from non-browser clients. */
+  sessionToken: Maybe<Scalars['String']['output']>;
 };
 
 /** Result of logout. */
@@ -436,8 +438,11 @@ export type Mutation = {
    */
   loginWithCurrentCustomerJwt: GatewaySession;
   /**
-   * Sign a customer in with a Customer Login API JWT (the token of `/login/token/{jwt}`); returns a customer access
-   * token. A refused token gives the error "Invalid JWT" with `extensions.code` INVALID_JWT.
+   * Log a customer in with a Customer Login API JWT — BigCommerce's own mutation, handled by the gateway: the JWT
+   * is verified as BigCommerce verifies `/login/token/{jwt}` (signature, issuer, store, channel, 30-second `iat`,
+   * single-use `jti`, relative `redirect_to`), and its `request_ip` must be the address of this request (a token
+   * without one is accepted only from trusted servers). Opens a gateway session: the cookie is set and
+   * `sessionToken` returned; `customerAccessToken` is always null.
    */
   loginWithCustomerLoginJwt: LoginWithCustomerLoginJwtResult;
   /**
@@ -1016,7 +1021,7 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   LoginResult: ResolverTypeWrapper<LoginPayloadModel>;
-  LoginWithCustomerLoginJwtResult: ResolverTypeWrapper<LoginWithCustomerLoginJwtResult>;
+  LoginWithCustomerLoginJwtResult: ResolverTypeWrapper<CustomerLoginJwtPayloadModel>;
   LogoutResult: ResolverTypeWrapper<LogoutPayloadModel>;
   Long: ResolverTypeWrapper<Scalars['Long']['output']>;
   Money: ResolverTypeWrapper<Money>;
@@ -1084,7 +1089,7 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   LoginResult: LoginPayloadModel;
-  LoginWithCustomerLoginJwtResult: LoginWithCustomerLoginJwtResult;
+  LoginWithCustomerLoginJwtResult: CustomerLoginJwtPayloadModel;
   LogoutResult: LogoutPayloadModel;
   Long: Scalars['Long']['output'];
   Money: Money;
@@ -1282,6 +1287,7 @@ export type LoginWithCustomerLoginJwtResultResolvers<ContextType = GatewayContex
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   customerAccessToken?: Resolver<Maybe<ResolversTypes['CustomerAccessToken']>, ParentType, ContextType>;
   redirectTo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sessionToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type LogoutResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['LogoutResult'] = ResolversParentTypes['LogoutResult']> = {

@@ -1,14 +1,15 @@
 import { createCurrentCustomerVerifier, rejected } from '../auth/current-customer-jwt';
-import { createCustomerLoginSigner } from '../auth/customer-login-jwt';
+import { createCustomerLoginSigner, createCustomerLoginVerifier } from '../auth/customer-login-jwt';
 import { relativePathOf, validateRedirectPath } from '../auth/redirect-path';
 import type { Shopper } from '../auth/session-token';
 import { customerProfile, shopperWithAccessToken } from '../auth/upstream-shopper';
 import type { GatewayContext } from '../context';
 import { gatewayError } from '../errors';
-import type { MutationResolvers } from '../generated/resolver-types';
+import type { LoginWithCustomerLoginJwtResultResolvers, MutationResolvers, ResolversTypes } from '../generated/resolver-types';
 import { cartRedirectUrls } from '../remote/carts';
 import { CUSTOMER_LOGIN_WITH_JWT, runStorefront, SHOPPER_CART, type UpstreamLoginResult } from '../remote/storefront-operations';
 import { currentCustomerPayload, type CurrentCustomerPayload } from './current-customer';
+import { delegateCustomer } from './delegate';
 import type { ResolverDeps } from './deps';
 
 export interface CustomerLoginUrlPayload {
@@ -17,13 +18,23 @@ export interface CustomerLoginUrlPayload {
   expiresAt: string;
 }
 
+/** What the intercepted `loginWithCustomerLoginJwt` resolves to; `customer` is delegated as the new shopper. */
+export interface CustomerLoginJwtPayload {
+  redirectTo: string;
+  shopper: Shopper;
+  sessionToken: string;
+  cart: null;
+  customerAccessToken: null;
+}
+
 export interface GatewaySessionPayload {
   sessionToken: string;
   customer: CurrentCustomerPayload;
 }
 
 export type SsoResolvers = {
-  Mutation: Required<Pick<MutationResolvers, 'customerLoginUrl' | 'checkoutLoginUrl' | 'loginWithCurrentCustomerJwt'>>;
+  Mutation: Required<Pick<MutationResolvers, 'customerLoginUrl' | 'checkoutLoginUrl' | 'loginWithCurrentCustomerJwt' | 'loginWithCustomerLoginJwt'>>;
+  LoginWithCustomerLoginJwtResult: Required<Pick<LoginWithCustomerLoginJwtResultResolvers, 'customer'>>;
 };
 
 const CART_ID = /^[0-9a-fA-F-]{1,64}$/;
@@ -38,6 +49,7 @@ export function createSsoResolvers(deps: ResolverDeps): SsoResolvers {
   // Both take the API account (client id and secret) and store hash from the store configuration.
   const sign = createCustomerLoginSigner({ ...store, now: deps.now });
   const verifyCurrentCustomer = createCurrentCustomerVerifier({ ...store, now: deps.now });
+  const verifyCustomerLogin = createCustomerLoginVerifier({ ...store, now: deps.now });
 
   async function loginUrl(ctx: GatewayContext, shopper: Shopper, redirectTo: string, channelId: number): Promise<CustomerLoginUrlPayload> {
     const signed = await sign({ customerId: shopper.customerId, channelId, redirectTo, requestIp: ctx.clientIp || undefined });
@@ -94,6 +106,24 @@ export function createSsoResolvers(deps: ResolverDeps): SsoResolvers {
         const sessionToken = await deps.sessions.open(ctx, shopper, notAfter);
         const payload: GatewaySessionPayload = { sessionToken, customer: currentCustomerPayload(shopper, 'CURRENT_CUSTOMER_JWT') };
         return payload;
+      },
+
+      // Answered here, not passed through: forwarded as is, anyone holding someone's token (a guest who
+      // copied it) would be logged in upstream as that customer and read their profile.
+      async loginWithCustomerLoginJwt(_root, args, ctx) {
+        const verified = await verifyCustomerLogin(args.jwt, ctx);
+        if (!(await deps.stores.singleUse.claim(verified.singleUse.key, verified.singleUse.forgetAtSeconds))) {
+          throw gatewayError('UNAUTHENTICATED', 'Customer Login JWT rejected: token was already used', { reason: 'ALREADY_USED' });
+        }
+        const { shopper, notAfter } = await upstreamSession(ctx, { customerId: verified.customerId, email: '', customerGroupId: 0 });
+        const sessionToken = await deps.sessions.open(ctx, shopper, notAfter);
+        const payload: CustomerLoginJwtPayload = { redirectTo: verified.redirectTo, shopper, sessionToken, cart: null, customerAccessToken: null };
+        return payload;
+      },
+    },
+    LoginWithCustomerLoginJwtResult: {
+      customer(parent, _args, ctx, info) {
+        return delegateCustomer(deps, ctx, parent.shopper, info) as Promise<ResolversTypes['Customer']>;
       },
     },
   };

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { buildSchema, parse, validate, type GraphQLSchema } from 'graphql';
+import { buildSchema, NoDeprecatedCustomRule, parse, specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { GRAPHIQL_DEFAULT_QUERY } from '../../src/graphiql-examples';
 import { COMPOSED_SCHEMA_FILE, composeGatewaySchema, composedSchemaPath } from '../../scripts/emit-schema';
 import { CLIENT_OPERATIONS } from './operations';
 
@@ -22,6 +23,11 @@ describe(`${COMPOSED_SCHEMA_FILE} (emitted for clients by npm run schema:emit)`,
 
   it.each(Object.entries(CLIENT_OPERATIONS))('validates the storefront operation %s', (_name, operation) => {
     expect(validate(schema, parse(operation)).map((e) => e.message)).toEqual([]);
+  });
+
+  it('opens GraphiQL with examples that validate and use no deprecated field (no squiggles)', () => {
+    const errors = validate(schema, parse(GRAPHIQL_DEFAULT_QUERY), [...specifiedRules, NoDeprecatedCustomRule]);
+    expect(errors.map((e) => e.message)).toEqual([]);
   });
 
   it('declares the gateway fields next to the storefront ones', () => {
