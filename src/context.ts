@@ -20,7 +20,7 @@ export interface GatewayContext {
   responseCookies: string[];
   /** Upstream calls, BigCommerce's complexity and the upstream deadline of this request; an object so copies of the context share it. */
   tally: UpstreamTally;
-  /** Per-request memo for lazily created loaders; nothing in it outlives the request. */
+  /** Loaders of the HTTP request (shared by a batch's operations, keyed by scope); nothing in it outlives the request. */
   loaders: Map<string, unknown>;
 }
 
@@ -83,12 +83,13 @@ export function createContextFactory(deps: ContextDeps) {
   const clientAddress = createClientAddressResolver(deps.trustProxy);
   /**
    * `perRequest` is shared by the operations of one HTTP request (a batch): every Set-Cookie reaches the
-   * response, and the upstream deadline and REST call bound hold for the request as a whole.
+   * response, the upstream deadline and REST call bound hold for the request as a whole, and its REST
+   * work is batched across operations (aliases, fragments and batch entries alike).
    */
   return async (
     request: Request,
     socketAddress: string | undefined,
-    perRequest: { responseCookies: string[]; tally: UpstreamTally },
+    perRequest: { responseCookies: string[]; tally: UpstreamTally; loaders: Map<string, unknown> },
   ): Promise<GatewayContext> => {
     const { responseCookies } = perRequest;
     const credential = sessionCredential(request, deps.cookieName);
@@ -119,7 +120,7 @@ export function createContextFactory(deps: ContextDeps) {
       trustedServer: deps.serverKey !== undefined && serverKey !== null && constantTimeEqual(serverKey, deps.serverKey),
       responseCookies,
       tally: perRequest.tally,
-      loaders: new Map(),
+      loaders: perRequest.loaders,
     };
   };
 }

@@ -153,7 +153,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     trustProxy: config.trustProxy,
     serverKey: config.serverKey,
   });
-  const perRequest = new WeakMap<Request, { responseCookies: string[]; tally: UpstreamTally }>();
+  const perRequest = new WeakMap<Request, { responseCookies: string[]; tally: UpstreamTally; loaders: Map<string, unknown> }>();
   const setCookies: Plugin = {
     onResponse({ request, response }) {
       for (const value of perRequest.get(request)?.responseCookies ?? []) response.headers.append('set-cookie', value);
@@ -165,7 +165,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     context: ({ request, req }: { request: Request; req?: { socket?: { remoteAddress?: string } } }) => {
       // One per HTTP request: the operations of a batch share cookies, upstream deadline and REST call bound.
       let shared = perRequest.get(request);
-      if (!shared) perRequest.set(request, (shared = { responseCookies: [], tally: { upstreamCalls: 0 } }));
+      if (!shared) perRequest.set(request, (shared = { responseCookies: [], tally: { upstreamCalls: 0 }, loaders: new Map() }));
       return buildContext(request, req?.socket?.remoteAddress, shared);
     },
     graphqlEndpoint: GRAPHQL_ENDPOINT,

@@ -46,6 +46,50 @@ export interface RestClientDeps {
 /** BigCommerce REST (`{apiUrl}/stores/{hash}/...` with `X-Auth-Token`), under the request's deadline, retries and breaker. */
 export function createRestClient(deps: RestClientDeps): RestClient {
   const base = `${deps.apiUrl}/stores/${encodeURIComponent(deps.storeHash)}`;
+
+  function send<T>(request: RestRequest, headers: Record<string, string>, body: string | undefined, deadline: number): Promise<RestResponse<T>> {
+    return deps.resilience.run(
+      async (signal) => {
+        const tally = request.caller?.tally;
+        if (tally) {
+          if ((tally.restCalls ?? 0) >= deps.maxCallsPerRequest) {
+            throw gatewayError('RATE_LIMITED', `This request needs more than the ${deps.maxCallsPerRequest} BigCommerce REST calls a request may make`, {
+              reason: 'MAX_REST_CALLS',
+            });
+          }
+          tally.restCalls = (tally.restCalls ?? 0) + 1;
+          tally.upstreamCalls += 1;
+        }
+        const started = Date.now();
+        let reply;
+        try {
+          reply = await deps.http({ method: request.method, url: `${base}${request.path}`, headers, body, signal });
+        } catch {
+          const outcome = signal.aborted ? 'timeout' : 'unreachable';
+          deps.observe?.('rest', outcome, Date.now() - started);
+          throw new UpstreamFailure(outcome, 'UPSTREAM_ERROR', 'BigCommerce REST API is unreachable');
+        }
+        deps.quota.observe(reply.header);
+        const { status } = reply;
+        const accepted = (status >= 200 && status < 300) || request.accept?.includes(status);
+        deps.observe?.('rest', status === 429 ? 'rate_limited' : status >= 500 ? 'http_error' : 'ok', Date.now() - started);
+        if (status === 429 && !accepted) {
+          throw new UpstreamFailure('rate_limited', 'RATE_LIMITED', 'BigCommerce REST API rate limit reached', retryAfterMs(reply.header));
+        }
+        if (status >= 500 && !accepted) throw new UpstreamFailure('http_error', 'UPSTREAM_ERROR', `BigCommerce REST API answered ${status}`);
+        let parsed: unknown = undefined;
+        try {
+          parsed = reply.text ? JSON.parse(reply.text) : undefined;
+        } catch {
+          if (status >= 200 && status < 300) throw gatewayError('UPSTREAM_ERROR', 'BigCommerce REST API returned a malformed response');
+        }
+        if (accepted) return { status, body: parsed as T, header: reply.header };
+        throw gatewayError('UPSTREAM_ERROR', `BigCommerce REST API answered ${status}`, { upstreamStatus: status });
+      },
+      { deadline, budgetMs: deps.timeoutMs, idempotent: request.idempotent === true },
+    );
+  }
+
   return {
     async request<T>(request: RestRequest): Promise<RestResponse<T>> {
       const headers: Record<string, string> = { 'x-auth-token': deps.accessToken, accept: 'application/json' };
@@ -53,47 +97,12 @@ export function createRestClient(deps: RestClientDeps): RestClient {
       if (request.caller) headers['x-correlation-id'] = request.caller.correlationId;
       const body = request.body === undefined ? undefined : JSON.stringify(request.body);
       const deadline = upstreamDeadline(request.caller, deps.timeoutMs);
-      deps.quota.admit(request.priority);
-      return deps.resilience.run(
-        async (signal) => {
-          const tally = request.caller?.tally;
-          if (tally) {
-            if ((tally.restCalls ?? 0) >= deps.maxCallsPerRequest) {
-              throw gatewayError('RATE_LIMITED', `This request needs more than the ${deps.maxCallsPerRequest} BigCommerce REST calls a request may make`, {
-                reason: 'MAX_REST_CALLS',
-              });
-            }
-            tally.restCalls = (tally.restCalls ?? 0) + 1;
-            tally.upstreamCalls += 1;
-          }
-          const started = Date.now();
-          let reply;
-          try {
-            reply = await deps.http({ method: request.method, url: `${base}${request.path}`, headers, body, signal });
-          } catch {
-            const outcome = signal.aborted ? 'timeout' : 'unreachable';
-            deps.observe?.('rest', outcome, Date.now() - started);
-            throw new UpstreamFailure(outcome, 'UPSTREAM_ERROR', 'BigCommerce REST API is unreachable');
-          }
-          deps.quota.observe(reply.header);
-          const { status } = reply;
-          const accepted = (status >= 200 && status < 300) || request.accept?.includes(status);
-          deps.observe?.('rest', status === 429 ? 'rate_limited' : status >= 500 ? 'http_error' : 'ok', Date.now() - started);
-          if (status === 429 && !accepted) {
-            throw new UpstreamFailure('rate_limited', 'RATE_LIMITED', 'BigCommerce REST API rate limit reached', retryAfterMs(reply.header));
-          }
-          if (status >= 500 && !accepted) throw new UpstreamFailure('http_error', 'UPSTREAM_ERROR', `BigCommerce REST API answered ${status}`);
-          let parsed: unknown = undefined;
-          try {
-            parsed = reply.text ? JSON.parse(reply.text) : undefined;
-          } catch {
-            if (status >= 200 && status < 300) throw gatewayError('UPSTREAM_ERROR', 'BigCommerce REST API returned a malformed response');
-          }
-          if (accepted) return { status, body: parsed as T, header: reply.header };
-          throw gatewayError('UPSTREAM_ERROR', `BigCommerce REST API answered ${status}`, { upstreamStatus: status });
-        },
-        { deadline, budgetMs: deps.timeoutMs, idempotent: request.idempotent === true },
-      );
+      const admitted = deps.quota.admit(request.priority);
+      try {
+        return await send<T>(request, headers, body, deadline);
+      } finally {
+        admitted.done();
+      }
     },
   };
 }

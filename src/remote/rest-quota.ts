@@ -7,8 +7,11 @@ export type RestPriority = 'essential' | 'catalog';
 export interface RestQuotaGuard {
   /** Reads BigCommerce's rate-limit headers of an answer (they describe the whole store's quota). */
   observe(header: (name: string) => string | undefined): void;
-  /** Throws RATE_LIMITED for a catalog call while the store's remaining quota is within the reserve. */
-  admit(priority: RestPriority): void;
+  /**
+   * Throws RATE_LIMITED for a catalog call while the store's remaining quota, less the calls already on their
+   * way, is within the reserve; otherwise counts the call as on its way until `done` is called.
+   */
+  admit(priority: RestPriority): { done(): void };
 }
 
 /**
@@ -20,6 +23,9 @@ export interface RestQuotaGuard {
  */
 export function createRestQuotaGuard(options: { reserveFraction: number; now: () => number }): RestQuotaGuard {
   let window: { left: number; quota: number; resetAt: number } | undefined;
+  // Calls sent but not answered yet: the quota they will spend is not in the last answer's headers.
+  let inFlight = 0;
+  const settled = { done: () => undefined };
   return {
     observe(header) {
       const left = Number(header('x-rate-limit-requests-left'));
@@ -29,17 +35,23 @@ export function createRestQuotaGuard(options: { reserveFraction: number; now: ()
       window = { left, quota, resetAt: options.now() + Math.max(0, resetMs) };
     },
     admit(priority) {
-      if (priority !== 'catalog' || !window) return;
+      if (priority !== 'catalog') return settled;
       const now = options.now();
-      if (now >= window.resetAt) {
-        window = undefined;
-        return;
+      if (window && now >= window.resetAt) window = undefined;
+      if (window && window.left - inFlight <= window.quota * options.reserveFraction) {
+        throw gatewayError('RATE_LIMITED', 'Catalog pricing is paused: the store has little REST quota left in this window', {
+          reason: 'REST_QUOTA_RESERVED',
+          retryAfterMs: window.resetAt - now,
+        });
       }
-      if (window.left > window.quota * options.reserveFraction) return;
-      throw gatewayError('RATE_LIMITED', 'Catalog pricing is paused: the store has little REST quota left in this window', {
-        reason: 'REST_QUOTA_RESERVED',
-        retryAfterMs: window.resetAt - now,
-      });
+      inFlight += 1;
+      let open = true;
+      return {
+        done: () => {
+          if (open) inFlight -= 1;
+          open = false;
+        },
+      };
     },
   };
 }
