@@ -2,6 +2,7 @@
 // autocannon. Each server runs in its own process; autocannon runs here. Per scenario: verify every target
 // answers correctly, warm each up, then alternate the targets round by round (order reversed every other round)
 // so machine drift cancels, and report medians over the rounds. See bench/README.md.
+// Scenario w ("workers") compares the shipped entry point with 1 and with 2 worker processes on Redis.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, platform, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -11,6 +12,8 @@ import { ensureHiveGateway, freePort, HIVE_GATEWAY_VERSION, startAnnouncingChild
 import type { Counters } from './child-protocol';
 import { median, round, table } from './stats';
 import { projectRoot } from '../src/project-root';
+import { startRedisServer, type RedisServer } from '../test/helpers/redis-server';
+import { cpuSeconds, servingPids, startGatewayMain, waitForWorkers } from './workers';
 
 // ---------------------------------------------------------------------------------------------- settings
 
@@ -22,15 +25,27 @@ function envNumber(name: string, fallback: number): number {
   return value;
 }
 
-type ScenarioId = 'a' | 'b' | 'c';
-type TargetName = 'gateway' | 'direct' | 'hive';
+type ScenarioId = 'a' | 'b' | 'c' | 'w';
+type TargetName = 'gateway' | 'direct' | 'hive' | 'gateway_1_worker' | 'gateway_2_workers';
+const SCENARIO_IDS: readonly ScenarioId[] = ['a', 'b', 'c', 'w'];
+/** The targets each summary reports (absent ones as null), in the order of its table. */
+const CLASSIC_TARGETS: readonly TargetName[] = ['gateway', 'direct', 'hive'];
+const WORKER_TARGETS: readonly TargetName[] = ['gateway_1_worker', 'gateway_2_workers'];
+const targetNames = (id: ScenarioId): readonly TargetName[] => (id === 'w' ? WORKER_TARGETS : CLASSIC_TARGETS);
+
+function scenarioIds(raw: string): ScenarioId[] {
+  const ids = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = ids.filter((id) => !(SCENARIO_IDS as readonly string[]).includes(id));
+  if (unknown.length > 0) throw new Error(`BENCH_SCENARIOS: unknown scenario ${unknown.join(', ')} (known: ${SCENARIO_IDS.join(', ')})`);
+  return ids as ScenarioId[];
+}
 
 const SETTINGS = {
   durationS: envNumber('BENCH_DURATION_S', 10),
   warmupS: envNumber('BENCH_WARMUP_S', 5),
   rounds: Math.round(envNumber('BENCH_ROUNDS', 3)),
   connections: Math.round(envNumber('BENCH_CONNECTIONS', 10)),
-  scenarios: (process.env.BENCH_SCENARIOS ?? 'a,b,c').split(',').map((s) => s.trim()).filter(Boolean) as ScenarioId[],
+  scenarios: scenarioIds(process.env.BENCH_SCENARIOS ?? SCENARIO_IDS.join(',')),
   /** `gateway`, `hive` or both (comma-separated): run those processes under `node --cpu-prof`. */
   cpuProf: (process.env.BENCH_CPU_PROF ?? '').split(',').map((s) => s.trim()).filter(Boolean),
 };
@@ -52,6 +67,8 @@ interface Target {
   name: TargetName;
   url: string;
   headers: Record<string, string>;
+  /** Scenario w: the processes that serve this target (its workers), whose CPU time each run records. */
+  servingPids?: () => number[];
 }
 
 interface Scenario {
@@ -174,6 +191,8 @@ interface Run {
   timeouts: number;
   /** Scenario c (and informative for a/b): upstream requests per gateway request during this run. */
   upstream?: { restPricingPerRequest: number; storefrontGraphqlPerRequest: number };
+  /** Scenario w: CPU seconds each serving process used during this run (shows that the load reached every worker). */
+  workerCpuSeconds?: number[];
 }
 
 function cannon(target: Target, query: string, durationS: number): Promise<autocannon.Result> {
@@ -213,7 +232,10 @@ async function measure(scenario: Scenario, target: Target, roundNo: number, sour
   // Requests abandoned when the previous run stopped may still be making upstream calls: let them finish first.
   await sleep(300);
   const before = target.name === 'gateway' ? await upstreamSnapshot(sources) : undefined;
+  const pids = target.servingPids?.() ?? [];
+  const cpuBefore = pids.map(cpuSeconds);
   const result = await cannon(target, scenario.query, SETTINGS.durationS);
+  const cpuAfter = pids.map(cpuSeconds);
   let upstream: Run['upstream'];
   if (before) {
     // Let in-flight requests finish, so both counters cover the same requests.
@@ -237,20 +259,35 @@ async function measure(scenario: Scenario, target: Target, roundNo: number, sour
     errors: result.errors,
     timeouts: result.timeouts,
     upstream,
+    workerCpuSeconds: target.servingPids ? cpuDeltas(cpuBefore, cpuAfter) : undefined,
   };
 }
+
+function cpuDeltas(before: Array<number | undefined>, after: Array<number | undefined>): number[] | undefined {
+  const deltas: number[] = [];
+  for (let i = 0; i < before.length; i++) {
+    const [b, a] = [before[i], after[i]];
+    if (b === undefined || a === undefined) return undefined;
+    deltas.push(round(a - b, 2));
+  }
+  return deltas.length > 0 ? deltas : undefined;
+}
+
+type ByTarget = Partial<Record<TargetName, number | null>>;
 
 interface ScenarioSummary {
   title: string;
   query: string;
-  rps: Record<TargetName, number | null>;
-  p50_ms: Record<TargetName, number | null>;
-  p99_ms: Record<TargetName, number | null>;
+  rps: ByTarget;
+  p50_ms: ByTarget;
+  p99_ms: ByTarget;
   ratio_vs_direct: number | null;
   ratio_vs_hive: number | null;
+  /** Scenario w: req/s with 2 workers over req/s with 1 (median of per-round ratios). */
+  ratio_2_workers_vs_1?: number | null;
   rest_calls_per_request?: number;
   storefront_calls_per_request?: number;
-  failed_responses: Record<TargetName, number | null>;
+  failed_responses: ByTarget;
   runs: Run[];
 }
 
@@ -258,9 +295,10 @@ async function runScenario(scenario: Scenario, sources: StatsSources): Promise<S
   process.stdout.write(`\nscenario ${scenario.id}: ${scenario.title}\n`);
   const data = new Map<TargetName, string>();
   for (const target of scenario.targets) data.set(target.name, await verify(scenario, target));
-  const reference = data.get('gateway');
+  // The first target (our gateway, or its 1-worker variant) is the reference.
+  const reference = data.get(scenario.targets[0].name);
   for (const [name, value] of data) {
-    if (value !== reference) throw new Error(`scenario ${scenario.id}: ${name} answers differently from the gateway:\n${value.slice(0, 300)}\n${reference?.slice(0, 300)}`);
+    if (value !== reference) throw new Error(`scenario ${scenario.id}: ${name} answers differently from ${scenario.targets[0].name}:\n${value.slice(0, 300)}\n${reference?.slice(0, 300)}`);
   }
   process.stdout.write(`  verified: ${scenario.targets.map((t) => t.name).join(', ')} answer identically\n`);
 
@@ -277,31 +315,44 @@ async function runScenario(scenario: Scenario, sources: StatsSources): Promise<S
       runs.push(run);
       const failed = run.non2xx + run.mismatches + run.errors + run.timeouts;
       const upstream = run.upstream ? `  rest/req ${run.upstream.restPricingPerRequest}  storefront/req ${run.upstream.storefrontGraphqlPerRequest}` : '';
+      const cpu = run.workerCpuSeconds ? `  cpu s/worker ${run.workerCpuSeconds.join(' / ')}` : '';
       process.stdout.write(
-        `  round ${r + 1} ${target.name.padEnd(7)} ${String(run.rps).padStart(8)} req/s  p50 ${run.p50} ms  p99 ${run.p99} ms  failed ${failed}${upstream}\n`,
+        `  round ${r + 1} ${target.name.padEnd(7)} ${String(run.rps).padStart(8)} req/s  p50 ${run.p50} ms  p99 ${run.p99} ms  failed ${failed}${upstream}${cpu}\n`,
       );
+      assertEveryWorkerServed(scenario, target, run);
     }
   }
   return summarise(scenario, runs);
 }
 
+/**
+ * Scenario w: a worker that used (almost) no CPU during a run means the load did not reach it, and the run does not
+ * measure what it claims. Below a tenth of the busiest worker's CPU time counts as not reached.
+ */
+function assertEveryWorkerServed(scenario: Scenario, target: Target, run: Run): void {
+  const cpu = run.workerCpuSeconds;
+  if (scenario.id !== 'w' || !cpu || cpu.length < 2) return;
+  const busiest = Math.max(...cpu);
+  if (cpu.some((seconds) => seconds < busiest / 10)) throw new Error(`scenario w, ${target.name}: the load did not reach every worker (CPU seconds ${cpu.join(', ')})`);
+}
+
 function summarise(scenario: Scenario, runs: Run[]): ScenarioSummary {
-  const names: TargetName[] = ['gateway', 'direct', 'hive'];
+  const names = targetNames(scenario.id);
   const has = (name: TargetName): boolean => scenario.targets.some((t) => t.name === name);
   const pick = (name: TargetName, f: (run: Run) => number): number | null => (has(name) ? round(median(runs.filter((r) => r.target === name).map(f)), 2) : null);
-  const byTarget = (f: (run: Run) => number): Record<TargetName, number | null> =>
-    Object.fromEntries(names.map((n) => [n, pick(n, f)])) as Record<TargetName, number | null>;
+  const byTarget = (f: (run: Run) => number): ByTarget => Object.fromEntries(names.map((n) => [n, pick(n, f)])) as ByTarget;
   // Ratios per round (the targets of one round ran back to back), then the median over rounds.
-  const ratio = (other: TargetName): number | null => {
-    if (!has(other)) return null;
+  const ratioOf = (numerator: TargetName, denominator: TargetName): number | null => {
+    if (!has(numerator) || !has(denominator)) return null;
     const perRound: number[] = [];
     for (let r = 1; r <= SETTINGS.rounds; r++) {
-      const g = runs.find((x) => x.round === r && x.target === 'gateway');
-      const o = runs.find((x) => x.round === r && x.target === other);
+      const g = runs.find((x) => x.round === r && x.target === numerator);
+      const o = runs.find((x) => x.round === r && x.target === denominator);
       if (g && o && o.rps > 0) perRound.push(g.rps / o.rps);
     }
     return round(median(perRound), 3);
   };
+  const ratio = (other: TargetName): number | null => ratioOf('gateway', other);
   const gatewayRuns = runs.filter((r) => r.target === 'gateway' && r.upstream);
   const summary: ScenarioSummary = {
     title: scenario.title,
@@ -313,9 +364,10 @@ function summarise(scenario: Scenario, runs: Run[]): ScenarioSummary {
     ratio_vs_hive: ratio('hive'),
     failed_responses: Object.fromEntries(
       names.map((n) => [n, has(n) ? runs.filter((r) => r.target === n).reduce((s, r) => s + r.non2xx + r.mismatches + r.errors + r.timeouts, 0) : null]),
-    ) as Record<TargetName, number | null>,
+    ) as ByTarget,
     runs,
   };
+  if (scenario.id === 'w') summary.ratio_2_workers_vs_1 = ratioOf('gateway_2_workers', 'gateway_1_worker');
   if (gatewayRuns.length > 0) {
     summary.storefront_calls_per_request = round(median(gatewayRuns.map((r) => r.upstream!.storefrontGraphqlPerRequest)), 4);
     if (scenario.id === 'c') summary.rest_calls_per_request = round(median(gatewayRuns.map((r) => r.upstream!.restPricingPerRequest)), 4);
@@ -323,16 +375,25 @@ function summarise(scenario: Scenario, runs: Run[]): ScenarioSummary {
   return summary;
 }
 
+const TARGET_LABELS: Record<TargetName, string> = {
+  gateway: 'our gateway',
+  hive: 'hive gateway',
+  direct: 'direct upstream',
+  gateway_1_worker: 'our gateway, 1 worker',
+  gateway_2_workers: 'our gateway, 2 workers',
+};
+
 function printSummary(id: ScenarioId, s: ScenarioSummary): void {
-  const names: TargetName[] = ['gateway', 'hive', 'direct'];
-  const fmt = (v: number | null, digits = 0): string => (v === null ? '-' : v.toFixed(digits));
+  const names: TargetName[] = id === 'w' ? [...WORKER_TARGETS] : ['gateway', 'hive', 'direct'];
+  const fmt = (v: number | null | undefined, digits = 0): string => (v === null || v === undefined ? '-' : v.toFixed(digits));
   const rows = names
-    .filter((n) => s.rps[n] !== null)
-    .map((n) => [n === 'hive' ? 'hive gateway' : n === 'direct' ? 'direct upstream' : 'our gateway', fmt(s.rps[n]), fmt(s.p50_ms[n], 1), fmt(s.p99_ms[n], 1), fmt(s.failed_responses[n])]);
+    .filter((n) => s.rps[n] !== null && s.rps[n] !== undefined)
+    .map((n) => [TARGET_LABELS[n], fmt(s.rps[n]), fmt(s.p50_ms[n], 1), fmt(s.p99_ms[n], 1), fmt(s.failed_responses[n])]);
   process.stdout.write(`\n=== scenario ${id}: ${s.title} (medians of ${SETTINGS.rounds} rounds × ${SETTINGS.durationS}s, ${SETTINGS.connections} connections)\n`);
   process.stdout.write(table(['target', 'req/s', 'p50 ms', 'p99 ms', 'failed'], rows) + '\n');
   if (s.ratio_vs_direct !== null) process.stdout.write(`gateway / direct upstream: ${s.ratio_vs_direct.toFixed(3)}×\n`);
   if (s.ratio_vs_hive !== null) process.stdout.write(`gateway / hive gateway:    ${s.ratio_vs_hive.toFixed(3)}×\n`);
+  if (s.ratio_2_workers_vs_1 !== undefined && s.ratio_2_workers_vs_1 !== null) process.stdout.write(`2 workers / 1 worker:      ${s.ratio_2_workers_vs_1.toFixed(3)}×\n`);
   if (s.rest_calls_per_request !== undefined) process.stdout.write(`REST pricing calls per request: ${s.rest_calls_per_request}\n`);
   if (s.storefront_calls_per_request !== undefined) process.stdout.write(`storefront GraphQL calls per request: ${s.storefront_calls_per_request}\n`);
 }
@@ -349,14 +410,63 @@ interface GatewayInfo {
   statsUrl: string;
 }
 
+const SESSION_SECRET = 'bench-session-secret-0123456789-abcdefghijklmn';
+
+/**
+ * Scenario w: main.js with 1 and with 2 workers, both on `redis` (each its own key prefix), in real-store mode against
+ * the bench's sandbox, logging at BENCH_GATEWAY_LOG_LEVEL (warn) like the in-process gateway of a/b/c.
+ */
+async function startWorkerTargets(sandbox: SandboxInfo, token: string, redis: RedisServer, children: Child<unknown>[]): Promise<Target[]> {
+  const mainJs = join(__dirname, '..', 'src', 'main.js');
+  const { identity, url } = sandbox;
+  const env = (prefix: string): Record<string, string> => ({
+    BC_STOREFRONT_URL: `${url}/graphql`,
+    BC_STORE_URL: url,
+    BC_API_URL: url,
+    BC_STORE_HASH: identity.storeHash,
+    BC_CHANNEL_ID: String(identity.channelId),
+    BC_ACCESS_TOKEN: identity.accessToken,
+    BC_CLIENT_ID: identity.clientId,
+    BC_CLIENT_SECRET: identity.clientSecret,
+    BC_STOREFRONT_TOKEN: token,
+    GATEWAY_SESSION_SECRET: SESSION_SECRET,
+    GATEWAY_SCHEMA_REFRESH_SECONDS: '0',
+    REDIS_URL: redis.url,
+    REDIS_KEY_PREFIX: prefix,
+    LOG_LEVEL: process.env.BENCH_GATEWAY_LOG_LEVEL ?? 'warn',
+  });
+  const variants: Array<{ name: TargetName; workers: number }> = [
+    { name: 'gateway_1_worker', workers: 1 },
+    { name: 'gateway_2_workers', workers: 2 },
+  ];
+  const started = await Promise.all(
+    variants.map(async ({ name, workers }) => {
+      const child = startGatewayMain({ name, mainJs, port: await freePort(), workers, env: env(`bench-${name}:`) });
+      children.push(child);
+      return { name, child };
+    }),
+  );
+  return Promise.all(
+    started.map(async ({ name, child }) => {
+      const target: Target = { name, url: child.info.url, headers: {}, servingPids: () => servingPids(child) };
+      await waitForGraphQL(target, '{ __typename }', 60_000, child);
+      await waitForWorkers(child, 60_000);
+      return target;
+    }),
+  );
+}
+
 async function main(): Promise<void> {
   const children: Child<unknown>[] = [];
+  let redis: RedisServer | undefined;
   const stopAll = async (): Promise<void> => {
     await Promise.all(children.splice(0).map((c) => stopChild(c)));
+    await redis?.stop();
   };
   process.once('SIGINT', () => void stopAll().finally(() => process.exit(130)));
+  // a, b and c need our in-process gateway and Hive Gateway; w needs neither (and no Hive installation).
+  const classic = SETTINGS.scenarios.some((id) => id !== 'w');
   try {
-    const hiveBin = ensureHiveGateway(CACHE);
     const profArgs = (name: string): string[] =>
       SETTINGS.cpuProf.includes(name) ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', `${name}-${Date.now()}.cpuprofile`] : [];
     if (SETTINGS.cpuProf.length > 0) mkdirSync(PROFILE_DIR, { recursive: true });
@@ -364,32 +474,40 @@ async function main(): Promise<void> {
     const sandbox = await startAnnouncingChild<SandboxInfo>('sandbox', join(__dirname, 'serve-sandbox.js'), [], {});
     children.push(sandbox);
     const token = await createImpersonationToken(sandbox.info.url, sandbox.info.identity);
+    const sources: StatsSources = {
+      sandboxStatsUrl: sandbox.info.statsUrl,
+      gatewayStatsUrl: '',
+      pricingRoute: `POST /stores/${sandbox.info.identity.storeHash}/v3/pricing/products`,
+    };
 
-    const gateway = await startAnnouncingChild<GatewayInfo>('gateway', join(__dirname, 'serve-gateway.js'), profArgs('gateway'), {
-      BENCH_SANDBOX: JSON.stringify({ url: sandbox.info.url, identity: sandbox.info.identity }),
-    });
-    children.push(gateway);
+    const scenarios: Partial<Record<ScenarioId, Scenario>> = {};
+    if (classic) {
+      const hiveBin = ensureHiveGateway(CACHE);
+      const gateway = await startAnnouncingChild<GatewayInfo>('gateway', join(__dirname, 'serve-gateway.js'), profArgs('gateway'), {
+        BENCH_SANDBOX: JSON.stringify({ url: sandbox.info.url, identity: sandbox.info.identity }),
+      });
+      children.push(gateway);
+      sources.gatewayStatsUrl = gateway.info.statsUrl;
 
-    const hivePort = await freePort();
-    const hiveLog = join(CACHE, 'hive-gateway.log');
-    const hive = startLoggingChild('hive', [...profArgs('hive'), hiveBin, 'proxy', '--config-path', join(ROOT, 'bench', 'hive-gateway.config.mjs'), '--host', '127.0.0.1', '--port', String(hivePort)], {
-      env: { HIVE_BENCH_UPSTREAM: `${sandbox.info.url}/graphql`, HIVE_BENCH_TOKEN: token },
-      cwd: join(CACHE, 'hive'),
-      logFile: hiveLog,
-    });
-    children.push(hive);
+      const hivePort = await freePort();
+      const hiveLog = join(CACHE, 'hive-gateway.log');
+      const hive = startLoggingChild('hive', [...profArgs('hive'), hiveBin, 'proxy', '--config-path', join(ROOT, 'bench', 'hive-gateway.config.mjs'), '--host', '127.0.0.1', '--port', String(hivePort)], {
+        env: { HIVE_BENCH_UPSTREAM: `${sandbox.info.url}/graphql`, HIVE_BENCH_TOKEN: token },
+        cwd: join(CACHE, 'hive'),
+        logFile: hiveLog,
+      });
+      children.push(hive);
 
-    const gatewayGraphql = `${gateway.info.url}/graphql`;
-    const sessionToken = await loginToGateway(gatewayGraphql);
-    const guest = { authorization: `Bearer ${token}` };
-    const wholesale = { authorization: `Bearer ${token}`, 'x-bc-customer-id': String(WHOLESALE.customerId) };
-    const hiveUrl = `http://127.0.0.1:${hivePort}/graphql`;
-    await waitForGraphQL({ name: 'hive', url: hiveUrl, headers: guest }, '{ __typename }', 60_000, hive).catch((err: unknown) => {
-      throw new Error(`${err instanceof Error ? err.message : String(err)} (log: ${hiveLog})`);
-    });
+      const gatewayGraphql = `${gateway.info.url}/graphql`;
+      const sessionToken = await loginToGateway(gatewayGraphql);
+      const guest = { authorization: `Bearer ${token}` };
+      const wholesale = { authorization: `Bearer ${token}`, 'x-bc-customer-id': String(WHOLESALE.customerId) };
+      const hiveUrl = `http://127.0.0.1:${hivePort}/graphql`;
+      await waitForGraphQL({ name: 'hive', url: hiveUrl, headers: guest }, '{ __typename }', 60_000, hive).catch((err: unknown) => {
+        throw new Error(`${err instanceof Error ? err.message : String(err)} (log: ${hiveLog})`);
+      });
 
-    const scenarios: Record<ScenarioId, Scenario> = {
-      a: {
+      scenarios.a = {
         id: 'a',
         title: 'catalog, 10 products with prices, guest',
         query: CATALOG_10,
@@ -399,8 +517,8 @@ async function main(): Promise<void> {
           { name: 'hive', url: hiveUrl, headers: guest },
           { name: 'direct', url: `${sandbox.info.url}/graphql`, headers: guest },
         ],
-      },
-      b: {
+      };
+      scenarios.b = {
         id: 'b',
         title: 'catalog, 10 products with prices, logged-in wholesale shopper',
         query: CATALOG_10,
@@ -410,31 +528,37 @@ async function main(): Promise<void> {
           { name: 'hive', url: hiveUrl, headers: wholesale },
           { name: 'direct', url: `${sandbox.info.url}/graphql`, headers: wholesale },
         ],
-      },
-      c: {
+      };
+      scenarios.c = {
         id: 'c',
         title: '20 products with REST pricing, guest, our gateway only',
         query: PRICING_20,
         expectedProducts: 20,
         targets: [{ name: 'gateway', url: gatewayGraphql, headers: {} }],
-      },
-    };
+      };
 
-    // Guest and wholesale must differ, or scenario b would not exercise the shopper's identity.
-    const guestData = await verify(scenarios.a, scenarios.a.targets[0]);
-    for (const target of scenarios.b.targets) {
-      if ((await verify(scenarios.b, target)) === guestData) throw new Error(`${target.name}: wholesale prices equal guest prices; identity not forwarded`);
+      // Guest and wholesale must differ, or scenario b would not exercise the shopper's identity.
+      const guestData = await verify(scenarios.a, scenarios.a.targets[0]);
+      for (const target of scenarios.b.targets) {
+        if ((await verify(scenarios.b, target)) === guestData) throw new Error(`${target.name}: wholesale prices equal guest prices; identity not forwarded`);
+      }
     }
 
-    const sources: StatsSources = {
-      sandboxStatsUrl: sandbox.info.statsUrl,
-      gatewayStatsUrl: gateway.info.statsUrl,
-      pricingRoute: `POST /stores/${sandbox.info.identity.storeHash}/v3/pricing/products`,
-    };
+    if (SETTINGS.scenarios.includes('w')) {
+      redis = await startRedisServer();
+      scenarios.w = {
+        id: 'w',
+        title: "scenario a's query (10 products, guest), our gateway with 1 worker vs 2 workers on Redis",
+        query: CATALOG_10,
+        expectedProducts: 10,
+        targets: await startWorkerTargets(sandbox.info, token, redis, children),
+      };
+    }
+
     const started = new Date();
     const loadBefore = loadavg().map((v) => round(v, 2));
     const results: Partial<Record<ScenarioId, ScenarioSummary>> = {};
-    for (const id of SETTINGS.scenarios) results[id] = await runScenario(scenarios[id], sources);
+    for (const id of SETTINGS.scenarios) results[id] = await runScenario(scenarios[id]!, sources);
 
     const cpu = cpus();
     const report = {
@@ -446,11 +570,16 @@ async function main(): Promise<void> {
         /** 1/5/15-min load averages: other work on the machine shows up here. */
         load_average: { before: loadBefore, after: loadavg().map((v) => round(v, 2)) },
         node: process.version,
-        hive_gateway: `@graphql-hive/gateway@${HIVE_GATEWAY_VERSION} (proxy mode, bench/hive-gateway.config.mjs, upstream in-flight dedup ${process.env.HIVE_BENCH_DEDUPE === '1' ? 'on' : 'off'})`,
+        hive_gateway: classic
+          ? `@graphql-hive/gateway@${HIVE_GATEWAY_VERSION} (proxy mode, bench/hive-gateway.config.mjs, upstream in-flight dedup ${process.env.HIVE_BENCH_DEDUPE === '1' ? 'on' : 'off'})`
+          : 'not run',
         settings: SETTINGS,
         command: 'npm run bench',
         notes:
-          'rps/p50/p99 are medians over alternated rounds; ratios are medians of per-round ratios. Each server runs in its own process; autocannon runs in the bench process on the same machine.',
+          'rps/p50/p99 are medians over alternated rounds; ratios are medians of per-round ratios. Each server runs in its own process; autocannon runs in the bench process on the same machine.' +
+          (SETTINGS.scenarios.includes('w')
+            ? ' Scenario w runs node dist/src/main.js (real-store mode against the bench sandbox, Redis shared state) with GATEWAY_WORKERS=1 and =2; workerCpuSeconds per run are the CPU seconds each serving process used (Linux /proc).'
+            : ''),
       },
     };
     for (const id of SETTINGS.scenarios) printSummary(id, results[id]!);

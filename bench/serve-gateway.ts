@@ -25,6 +25,8 @@ async function main(): Promise<void> {
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: process.env.BENCH_GATEWAY_LOG_LEVEL ?? 'warn',
+    // All bench traffic comes from one loopback address: the per-client catalog budget would refuse it.
+    GATEWAY_CLIENT_REST_CALLS_PER_MINUTE: '1000000',
   });
   const store = await sandboxStoreConfig(sandbox, { authMode: startup.authMode, timeoutMs: startup.upstreamTimeoutMs });
   const config = withStore(startup, store);

@@ -125,10 +125,10 @@ async function runPrimary(config: StartupConfig, logger: Logger): Promise<void> 
     logger.error({ worker: worker.id, code, signal }, 'worker exited; starting a new one');
     setTimeout(fork, 1000).unref();
   });
-  let announced = false;
+  // Announced once every worker listens (a replaced worker later does not announce again).
+  let listening = 0;
   cluster.on('listening', (_worker, address) => {
-    if (announced) return;
-    announced = true;
+    if (++listening !== config.workers) return;
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     logger.info({ workers: config.workers, port: address.port }, 'gateway workers listening');
     if (sandbox) process.stdout.write(`\nGraphiQL: http://${host}:${address.port}/graphql (${config.workers} workers)\n\n${banner}\n`);
