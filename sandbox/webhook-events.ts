@@ -57,4 +57,4 @@ export function scopeMatches(hookScope: string, eventScope: string): boolean {
 }
 
 /** A scope as BigCommerce spells them: `store/` then camelCase segments, optionally ending in `/*`. */
-export const SCOPE_PATTERN = /^store(\/[A-Za-z]+)+(\/\*)?$/;
+export const SCOPE_PATTERN = /^store(\/[A-Za-z0-9]+)+(\/\*)?$/;

@@ -72,22 +72,36 @@ function inlineCommand(port: number, command: string, timeoutMs = 1000): Promise
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function startRedisServer(): Promise<RedisServer> {
+export interface RedisServerOptions {
+  /**
+   * Keep acknowledged writes across a crash (append-only file, fsync on every write, one data directory for
+   * all its lives), as a production Redis holding session revocations should. Default: nothing survives a
+   * restart, as after a failover to an empty replica.
+   */
+  durable?: boolean;
+}
+
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const binary = findRedisServer();
   let port = 0;
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
-  // A test run that dies must not leave servers behind.
-  process.once('exit', () => child?.kill('SIGKILL'));
+  // A durable server keeps one directory for all its lives; it goes when the test process ends.
+  const durableDir = options.durable ? mkdtempSync(join(tmpdir(), 'redis-durable-')) : undefined;
+  // A test run that dies must not leave servers (or data) behind.
+  process.once('exit', () => {
+    child?.kill('SIGKILL');
+    if (durableDir) rmSync(durableDir, { recursive: true, force: true });
+  });
 
   async function start(): Promise<void> {
     let output = '';
     // Its own working directory, removed on exit: nothing lands in the repository even if Redis writes a file.
-    const dir = mkdtempSync(join(tmpdir(), 'redis-test-'));
+    const dir = durableDir ?? mkdtempSync(join(tmpdir(), 'redis-test-'));
+    const persistence = durableDir ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
     const proc = spawn(
       binary,
-      // No persistence (nothing survives a restart, nothing written to disk), loopback only, own directory.
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'],
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', dir, '--daemonize', 'no'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     proc.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -96,7 +110,7 @@ export async function startRedisServer(): Promise<RedisServer> {
     exited = new Promise((resolve) =>
       proc.once('exit', () => {
         gone = true;
-        rmSync(dir, { recursive: true, force: true });
+        if (!durableDir) rmSync(dir, { recursive: true, force: true });
         resolve();
       }),
     );

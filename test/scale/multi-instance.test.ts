@@ -15,7 +15,6 @@ import {
   type HttpResponse,
 } from '../helpers/gateway-process';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server';
-import { startDurableRedis, type DurableRedis } from './durable-redis';
 
 /**
  * Scale-out guarantees over HTTP, with real processes: the compiled gateway (`node dist/src/main.js`) started
@@ -362,18 +361,18 @@ describe('GATEWAY_WORKERS=2 on Redis (sandbox mode, as npm start): workers behav
 });
 
 describe('Redis stopped mid-run: guests served, identity fails closed, recovery without a gateway restart', () => {
-  let durable: DurableRedis;
+  let durable: RedisServer;
   let gateway: GatewayProcess;
   let loggedOut: string;
   let live: { token: string; customer: Customer };
 
   beforeAll(async () => {
-    durable = await startDurableRedis();
+    durable = await startRedisServer({ durable: true });
     gateway = await startGatewayProcess({ ...storeEnv(store), REDIS_URL: durable.url, REDIS_KEY_PREFIX: `${PREFIX}outage:`, GATEWAY_LOGIN_MAX_ATTEMPTS_PER_IP: '10000' });
   }, START_TIMEOUT_MS);
   afterAll(async () => {
     await killAllGatewayProcesses();
-    await durable?.close();
+    await durable?.stop();
   });
 
   const products = () => graphql<ProductsData>(gateway.graphqlUrl, PRODUCTS);
@@ -393,7 +392,7 @@ describe('Redis stopped mid-run: guests served, identity fails closed, recovery 
     expect((await graphql<MeData>(gateway.graphqlUrl, ME, {}, bearer(live.token))).body.data?.customer).toEqual(live.customer);
     expect((await ready()).body.sharedState).toBe('ok');
 
-    await durable.kill();
+    await durable.stop();
   });
 
   it('guests still get products, with no error', async () => {
@@ -429,7 +428,7 @@ describe('Redis stopped mid-run: guests served, identity fails closed, recovery 
 
   it('after Redis restarts on the same port, everything works again without restarting the gateway', async () => {
     const pid = gateway.child.pid;
-    await durable.start();
+    await durable.restart();
     const seen = new Set<string>();
     const login = await pollUntil(
       'a login after Redis returned',
