@@ -16,6 +16,19 @@ declare module 'autocannon' {
       timeout?: number;
       /** Responses for which this returns falsy count as `mismatches`. */
       verifyBody?: (body: string) => boolean;
+      /** Replace each `[<id>]` in the body with a fresh random id (url-safe characters) on every request. */
+      idReplacement?: boolean;
+      /** Requests sent in turn on each connection; each inherits the options above. */
+      requests?: RequestSpec[];
+    }
+
+    interface RequestSpec {
+      method?: Options['method'];
+      path?: string;
+      headers?: Record<string, string>;
+      body?: string;
+      /** Called with each response; header names as the server sent them. */
+      onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string | string[]>) => void;
     }
 
     interface Histogram {

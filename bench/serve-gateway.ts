@@ -2,6 +2,9 @@
 // from parseConfig, storefront token created through the sandbox's REST endpoint, the same node:http handler),
 // except that it reaches the bench's separate sandbox process and logs at `warn` (BENCH_GATEWAY_LOG_LEVEL): the bench
 // measures the request path, not log I/O. The stats port counts received /graphql requests.
+// The response cache is off unless BENCH_GATEWAY_CACHE=on (run.ts starts one process per cache setting), so the
+// scenarios that measure the pass-through path (a, b, c, v) keep measuring it; BENCH_GATEWAY_CACHE_TTL_S sets
+// GATEWAY_CACHE_TTL_SECONDS (the gateway's default when unset).
 import type { IncomingMessage } from 'node:http';
 import { parseConfig, withStore } from '../src/config';
 import { createGateway } from '../src/gateway';
@@ -18,6 +21,12 @@ function sandboxFromEnv(): SandboxEndpoint {
   return JSON.parse(raw) as SandboxEndpoint;
 }
 
+function cacheSetting(): 'on' | 'off' {
+  const raw = process.env.BENCH_GATEWAY_CACHE ?? 'off';
+  if (raw !== 'on' && raw !== 'off') throw new Error(`BENCH_GATEWAY_CACHE must be "on" or "off" (got "${raw}")`);
+  return raw;
+}
+
 async function main(): Promise<void> {
   const sandbox = sandboxFromEnv();
   const startup = parseConfig({
@@ -27,6 +36,8 @@ async function main(): Promise<void> {
     LOG_LEVEL: process.env.BENCH_GATEWAY_LOG_LEVEL ?? 'warn',
     // All bench traffic comes from one loopback address: the per-client catalog budget would refuse it.
     GATEWAY_CLIENT_REST_CALLS_PER_MINUTE: '1000000',
+    GATEWAY_CACHE: cacheSetting(),
+    ...(process.env.BENCH_GATEWAY_CACHE_TTL_S ? { GATEWAY_CACHE_TTL_SECONDS: process.env.BENCH_GATEWAY_CACHE_TTL_S } : {}),
   });
   const store = await sandboxStoreConfig(sandbox, { authMode: startup.authMode, timeoutMs: startup.upstreamTimeoutMs });
   const config = withStore(startup, store);
@@ -43,7 +54,7 @@ async function main(): Promise<void> {
     await served.close();
     await gateway.close();
   });
-  announceReady({ url: served.url, statsUrl: stats.url });
+  announceReady({ url: served.url, statsUrl: stats.url, cache: config.cache?.enabled ?? null });
 }
 
 main().catch((err: unknown) => {

@@ -73,6 +73,22 @@ export interface GatewayConfig {
   restBudget: RestBudget;
   /** Listener limits: a slow body is cut, connections are capped. */
   server: { requestTimeoutMs: number; maxConnections: number };
+  /** The response and REST pricing cache, scoped by customer group (src/cache/). */
+  cache: CacheConfig;
+  /**
+   * BC_WEBHOOK_SECRET: the value of the `X-Webhook-Secret` header set when the gateway's webhooks were created,
+   * accepted besides BigCommerce's Standard Webhooks signature (made with the client secret).
+   */
+  webhookSecret?: string;
+}
+
+export interface CacheConfig {
+  /** GATEWAY_CACHE=on|off (default on). Off: every GraphQL answer says `X-Cache: BYPASS` and nothing is stored. */
+  enabled: boolean;
+  /** GATEWAY_CACHE_TTL_SECONDS (default 300): the longest a cached answer or price is served. */
+  ttlSeconds: number;
+  /** GATEWAY_CACHE_MAX_MB (default 64) in bytes: bound of the in-memory store (Redis is bounded by its own maxmemory). */
+  maxBytes: number;
 }
 
 export interface RestBudget {
@@ -245,11 +261,18 @@ export function parseConfig(env: Env): StartupConfig {
     };
   }
 
+  const webhookSecret = str('BC_WEBHOOK_SECRET');
+  if (webhookSecret !== undefined && Buffer.byteLength(webhookSecret) < MIN_SECRET_BYTES) {
+    problems.push(`BC_WEBHOOK_SECRET must be at least ${MIN_SECRET_BYTES} bytes`);
+  }
   const redisUrl = str('REDIS_URL');
   if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) problems.push('REDIS_URL must be a redis:// or rediss:// URL');
   const workers = int('GATEWAY_WORKERS', 1, 1, 64);
   // Each worker would keep its own revocations, counters and spent tokens: their guarantees would diverge.
   if (workers > 1 && redisUrl === undefined) problems.push('GATEWAY_WORKERS > 1 requires REDIS_URL (workers share their state through Redis)');
+
+  const cacheMode = (str('GATEWAY_CACHE') ?? 'on').toLowerCase();
+  if (cacheMode !== 'on' && cacheMode !== 'off') problems.push(`GATEWAY_CACHE must be "on" or "off" (got "${cacheMode}")`);
 
   const config: StartupConfig = {
     production,
@@ -306,6 +329,7 @@ export function parseConfig(env: Env): StartupConfig {
     upstreamRetries: int('UPSTREAM_RETRIES', 2, 0, 5),
     schemaRefreshSeconds: int('GATEWAY_SCHEMA_REFRESH_SECONDS', 300, 0, 86_400),
     shutdownTimeoutMs: int('GATEWAY_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 300_000),
+    webhookSecret,
     redis: redisUrl === undefined ? undefined : { url: redisUrl, keyPrefix: str('REDIS_KEY_PREFIX') ?? 'sfgw:' },
     workers,
     restBudget: {
@@ -316,6 +340,12 @@ export function parseConfig(env: Env): StartupConfig {
     server: {
       requestTimeoutMs: int('GATEWAY_REQUEST_TIMEOUT_MS', 10_000, 1000, 300_000),
       maxConnections: int('GATEWAY_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
+    },
+    cache: {
+      enabled: cacheMode !== 'off',
+      // At most a day: customer-group edits have no webhook, so the TTL is what bounds them.
+      ttlSeconds: int('GATEWAY_CACHE_TTL_SECONDS', 300, 1, 86_400),
+      maxBytes: int('GATEWAY_CACHE_MAX_MB', 64, 1, 65_536) * 1024 * 1024,
     },
     sandbox: {
       port: int('SANDBOX_PORT', 4010, 0, 65535),

@@ -28,7 +28,11 @@ import { createMemoryStores } from './state/memory';
 import { createRedisStores } from './state/redis';
 import type { GatewayStores } from './state/types';
 import { createUpstreams, type Upstreams } from './upstreams';
+import { WEBHOOK_SECRET_HEADER, createPriceListGroupResolver, webhookEndpointPlugin, webhookMetrics } from './webhooks';
 import { createClientRestBudget } from './remote/rest-quota';
+import { createCacheFront, createCacheInvalidator } from './cache/cache-front';
+import type { CacheInvalidator } from './cache/invalidation';
+import { createResponseCache } from './cache/response-cache';
 
 export interface GatewayDeps {
   /** The gateway's only way out to BigCommerce (Storefront GraphQL and REST); tests inject their own. */
@@ -50,6 +54,11 @@ export interface Gateway {
   /** The schema currently served (replaced when a periodic re-introspection finds a change). */
   readonly schema: GraphQLSchema;
   config: GatewayConfig;
+  /**
+   * Invalidates cached answers and prices by scope (src/cache/invalidation.ts), for every instance sharing the
+   * cache store; what the webhook endpoint calls.
+   */
+  cacheInvalidator: CacheInvalidator;
   /** Re-introspect now; keeps the current schema when that fails. Resolves true when the schema changed. */
   reloadSchema(): Promise<boolean>;
   /** Stops background work and closes upstream connections and shared-state clients it created. */
@@ -57,6 +66,8 @@ export interface Gateway {
 }
 
 const GRAPHQL_ENDPOINT = '/graphql';
+/** BigCommerce's batch events (up to 1,000 price records) are larger than any GraphQL request. */
+const WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
 /** Parsed documents kept (estimated bytes), and the largest document text worth keeping. */
 const PARSE_CACHE_BYTES = 64 * 1024 * 1024;
 const PARSE_CACHE_MAX_DOCUMENT_BYTES = 64 * 1024;
@@ -111,7 +122,13 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   const upstreams = createUpstreams(config, { http: deps.http, metrics });
 
   // 2. Identity and shared state: built once per gateway, so a schema change never resets a guarantee.
-  const stores = deps.stores ?? (config.redis ? await redisStores(config.redis, metrics, logger, now) : createMemoryStores(now));
+  const stores =
+    deps.stores ?? (config.redis ? await redisStores(config.redis, metrics, logger, now) : createMemoryStores(now, { cacheMaxBytes: config.cache.maxBytes }));
+  // One cache front per gateway, shared by the response cache, the pricing loader and the invalidator: an
+  // invalidation made here is seen by this instance's next request at once (its epoch memo is cleared).
+  const cacheStore = createCacheFront(stores.cache);
+  const cacheInvalidator = createCacheInvalidator(cacheStore);
+  metrics.measureCacheBytes(() => stores.cache.bytesHeld());
   const sessionTokens = createSessionTokens({ key: deriveSessionKey(config.session.secret), now, ttlSeconds: config.session.ttlSeconds });
   const loginThrottle = createLoginThrottle({ store: stores.counters, limits: config.loginLimits, now });
   const cookie = { name: config.session.cookieName, secure: config.session.cookieSecure };
@@ -129,7 +146,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       return schemas.current().subschema;
     },
     sessions: createSessionService({ tokens: sessionTokens, revocations: stores.revocations, cookie, now, log: (event, fields) => logger.info(fields, event) }),
-    stores,
+    stores: { ...stores, cache: cacheStore },
     loginThrottle,
     now,
     log: (event, fields) => logger.info(fields, event),
@@ -152,6 +169,31 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     clearedCookie: clearedSessionCookie(cookie),
     trustProxy: config.trustProxy,
     serverKey: config.serverKey,
+  });
+  // BigCommerce's webhooks invalidate the cache; answered before anything else reads the request (a batch price
+  // list event may exceed the GraphQL body limit, and BigCommerce would retry a 413 for two days).
+  const webhooks = webhookEndpointPlugin({
+    clientSecret: config.store.clientSecret,
+    customSecret: config.webhookSecret ? { header: WEBHOOK_SECRET_HEADER, value: config.webhookSecret } : undefined,
+    singleUse: stores.singleUse,
+    invalidator: cacheInvalidator,
+    resolveGroupsOfPriceList: createPriceListGroupResolver(upstreams.rest, (error) =>
+      logger.warn({ message: error instanceof Error ? error.message : String(error) }, 'webhook: price list lookup failed; invalidating everything'),
+    ),
+    logger,
+    now,
+    maxBodyBytes: WEBHOOK_MAX_BODY_BYTES,
+    channelId: config.store.channelId,
+    storeHash: config.store.storeHash,
+    observe: webhookMetrics(metrics.registry),
+  });
+  const responseCache = createResponseCache({
+    config: config.cache,
+    store: cacheStore,
+    storeHash: config.store.storeHash,
+    channelId: config.store.channelId,
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
+    metrics,
   });
   const perRequest = new WeakMap<Request, { responseCookies: string[]; tally: UpstreamTally; loaders: Map<string, unknown> }>();
   const setCookies: Plugin = {
@@ -183,20 +225,25 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     logging: yogaLogging(logger),
     // Order matters: onRequest hooks run top to bottom, so the body limit answers before anything else reads
     // the request; the request log starts its clock next. Validation-time limits must precede execution, and
-    // the fast path comes after every plugin that inspects or stops execution (it replaces the execute function).
+    // the fast path comes after every plugin that inspects or refuses an operation (it replaces the execute function).
+    // The response cache comes after the fast path: a hit stops execution before the fast path's upstream call,
+    // and on a miss its onExecuteDone runs last, so it stores the final answer whatever produced it (envelop
+    // runs onExecute and onExecuteDone hooks in plugin order). test/cache/plugin-order.test.ts holds it to that.
     plugins: [
+      webhooks,
       bodyLimitPlugin(config.limits.maxBodyBytes),
       responseHeadersPlugin({ graphqlEndpoint: GRAPHQL_ENDPOINT }),
       ...(config.graphiql
         ? [graphiqlPagePlugin({ endpoint: GRAPHQL_ENDPOINT, options: { title: 'Storefront gateway', defaultQuery: GRAPHIQL_DEFAULT_QUERY } })]
         : []),
       metrics.plugin('/metrics'),
-      requestLogPlugin({ logger, metrics, now, graphqlEndpoint: GRAPHQL_ENDPOINT }) as Plugin,
+      requestLogPlugin({ logger, metrics, now, graphqlEndpoint: GRAPHQL_ENDPOINT, cacheStatus: responseCache.statusOf }) as Plugin,
       // Cookie-authenticated requests must not be "simple" requests a foreign page can send without preflight.
       csrfPreventionPlugin(),
       validationErrorCodesPlugin(),
       ...operationLimitPlugins(config.limits),
       storefrontPassthroughPlugin({ executor: upstreams.storefront, gatewayFields: () => schemaManager.current().gatewayFields }) as Plugin,
+      responseCache.plugin as Plugin,
       setCookies,
       useReadinessCheck({ endpoint: '/ready', check: ({ fetchAPI }) => readiness(upstreams, stores, fetchAPI.Response) }),
     ],
@@ -209,9 +256,11 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       return schemaManager.current().schema;
     },
     config,
+    cacheInvalidator,
     reloadSchema: () => schemaManager.reload(),
     close: () => (closed ??= (async () => {
       schemaManager.close();
+      await webhooks.idle();
       await upstreams.close();
       if (!deps.stores) await stores.close();
     })()),

@@ -11,6 +11,7 @@ import { createGateway } from './gateway';
 import { serve } from './http/serve';
 import { createLogger } from './logger';
 import { sandboxStoreConfig, type SandboxEndpoint } from './sandbox-mode';
+import { registerSandboxWebhooks } from './webhooks/sandbox-registration';
 
 /**
  * The sandbox store (../sandbox, its own package) is loaded only when it is started: a gateway serving a real
@@ -93,7 +94,12 @@ async function runGateway(config: StartupConfig, logger: Logger): Promise<void> 
   const served = await serve(gateway, { port: config.port, host: config.host, ...config.server });
   const url = served.graphqlUrl;
   logger.info({ url, mode: config.store ? 'store' : 'sandbox', authMode: store.authMode, sharedState: gatewayConfig.redis ? 'redis' : 'memory' }, 'gateway listening');
-  if (sandbox) process.stdout.write(`\nGraphiQL: ${url}\n\n${sandboxBanner}\n`);
+  if (sandbox) {
+    // As an operator would on a real store (npm run webhooks:register): price changes reach the cache in seconds.
+    const port = Number(new URL(served.url).port);
+    await registerSandboxWebhooks({ store, host: config.host, port, webhookSecret: gatewayConfig.webhookSecret, logger, timeoutMs: config.upstreamTimeoutMs });
+    process.stdout.write(`\nGraphiQL: ${url}\n\n${sandboxBanner}\n`);
+  }
   closeOnSignals(logger, config.shutdownTimeoutMs, [
     async () => {
       await served.close();
@@ -131,6 +137,10 @@ async function runPrimary(config: StartupConfig, logger: Logger): Promise<void> 
     if (++listening !== config.workers) return;
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     logger.info({ workers: config.workers, port: address.port }, 'gateway workers listening');
+    if (sandbox) {
+      const { url: apiUrl, identity } = sandbox;
+      void registerSandboxWebhooks({ store: { apiUrl, ...identity }, host: config.host, port: address.port, webhookSecret: config.webhookSecret, logger, timeoutMs: config.upstreamTimeoutMs });
+    }
     if (sandbox) process.stdout.write(`\nGraphiQL: http://${host}:${address.port}/graphql (${config.workers} workers)\n\n${banner}\n`);
   });
   for (let i = 0; i < config.workers; i++) fork();

@@ -70,6 +70,28 @@ export function createMetrics(options: { defaultMetrics: boolean }) {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [registry],
   });
+  const cacheOperations = new Counter({
+    name: 'gateway_cache_operations_total',
+    help: 'GraphQL operations by response cache status (hit, miss = executed and stored, bypass = never cached or cache unavailable)',
+    labelNames: ['status'] as const,
+    registers: [registry],
+  });
+  const cacheEntryBytes = new Histogram({
+    name: 'gateway_cache_entry_bytes',
+    help: 'Size of each answer stored in the response cache (bytes)',
+    buckets: [256, 1024, 4096, 16_384, 65_536, 262_144, 1_048_576, 4_194_304],
+    registers: [registry],
+  });
+  let cacheBytesSource: () => number | undefined = () => undefined;
+  new Gauge({
+    name: 'gateway_cache_bytes',
+    help: 'Bytes held by the in-memory response and pricing cache (bounded by GATEWAY_CACHE_MAX_MB; absent with Redis)',
+    registers: [registry],
+    collect() {
+      const bytes = cacheBytesSource();
+      if (bytes !== undefined) this.set(bytes);
+    },
+  });
   const BREAKER_VALUES: Record<BreakerState, number> = { closed: 0, 'half-open': 0.5, open: 1 };
 
   const observeUpstream: UpstreamObserver = (upstream, outcome, durationMs) => {
@@ -85,6 +107,12 @@ export function createMetrics(options: { defaultMetrics: boolean }) {
     observeSharedState: (event: { ok: boolean; durationMs: number }) => {
       sharedState.inc({ outcome: event.ok ? 'ok' : 'error' });
       sharedStateDuration.observe(event.durationMs / 1000);
+    },
+    observeCache: (status: 'HIT' | 'MISS' | 'BYPASS') => cacheOperations.inc({ status: status.toLowerCase() }),
+    observeCacheEntry: (bytes: number) => cacheEntryBytes.observe(bytes),
+    /** Where `gateway_cache_bytes` reads the bytes held (the memory store; undefined with Redis). */
+    measureCacheBytes(source: () => number | undefined): void {
+      cacheBytesSource = source;
     },
     observeRequest(status: number, seconds: number, errorCodes: string[]): void {
       requests.inc({ status: String(status) });

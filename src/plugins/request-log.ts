@@ -17,13 +17,15 @@ interface RequestRecord {
 
 /**
  * One structured log line per GraphQL request (request id, correlation id, operation, status, duration,
- * upstream calls, error codes) and the request metrics. Nothing from headers or variables is logged.
+ * upstream calls, cache status, error codes) and the request metrics. Nothing from headers or variables is logged.
  */
 export function requestLogPlugin(deps: {
   logger: Logger;
   metrics: GatewayMetrics;
   now: () => number;
   graphqlEndpoint: string;
+  /** The response cache's verdict for the request (X-Cache): HIT, MISS or BYPASS. */
+  cacheStatus?: (request: Request) => string;
 }): Plugin<GatewayContext & YogaInitialContext> {
   const records = new WeakMap<Request, RequestRecord>();
   return {
@@ -67,6 +69,7 @@ export function requestLogPlugin(deps: {
           status: response.status,
           durationMs,
           upstreamCalls: record.context?.tally.upstreamCalls ?? 0,
+          cache: deps.cacheStatus?.(request),
           // BigCommerce's own score of the storefront operations (it refuses over 10,000).
           complexity: record.context?.tally.complexity,
           customerId: record.context?.shopper?.customerId,

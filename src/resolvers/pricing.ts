@@ -11,6 +11,7 @@ import {
 } from '../remote/pricing';
 import type { ProductResolvers, QueryResolvers } from '../generated/resolver-types';
 import type { ResolverDeps } from './deps';
+import { cacheKey, epochNamesFor } from '../cache/scope';
 
 interface PricingAmount {
   asEntered: number;
@@ -105,7 +106,46 @@ function currencyOf(value: string | null | undefined, fallback: string): string 
   return value.toUpperCase();
 }
 
+/** Version of the pricing key layout (see cacheKey). */
+const PRICING_KEY_VERSION = 'pricing:v1';
+
+/**
+ * Cached REST prices, in the response cache's scopes: the same store, TTL and epochs (a price-list webhook that
+ * invalidates a group's answers invalidates its prices too). An item is served from the cache or asked for; a
+ * cache that cannot be read is a miss for every item, never an error.
+ */
+function createPriceCache(deps: ResolverDeps) {
+  const { cache } = deps.stores;
+  const ttlMs = deps.config.cache.ttlSeconds * 1000;
+  return {
+    enabled: deps.config.cache.enabled,
+    /** One key per item, or undefined when the cache is unavailable. */
+    async keys(scope: PricingScope, items: readonly PricingRequestItem[]): Promise<string[] | undefined> {
+      try {
+        const group = scope.customerGroupId ?? 'guest';
+        const epochs = await cache.readEpochs(epochNamesFor(scope.channelId, group));
+        const prefix = [PRICING_KEY_VERSION, deps.store.storeHash, scope.channelId, scope.currencyCode, scope.countryCode ?? '', group, ...epochs];
+        return items.map((item) => cacheKey([...prefix, itemKey(item)]));
+      } catch {
+        return undefined;
+      }
+    },
+    async read(keys: string[]): Promise<Array<ProductPricing | undefined>> {
+      try {
+        const texts = await Promise.all(keys.map((key) => cache.get(key)));
+        return texts.map((text) => (text === undefined ? undefined : (JSON.parse(text) as ProductPricing)));
+      } catch {
+        return keys.map(() => undefined);
+      }
+    },
+    async write(entries: Array<[string, ProductPricing]>): Promise<void> {
+      await Promise.allSettled(entries.map(([key, pricing]) => cache.set(key, JSON.stringify(pricing), ttlMs)));
+    },
+  };
+}
+
 export function createPricingResolvers(deps: ResolverDeps): PricingResolvers {
+  const priceCache = createPriceCache(deps);
   /**
    * One loader per request and pricing scope: all `Product.pricing` and `Query.pricing` fields of a request
    * — aliases and fragments included — that share a scope share one REST call (chunked by fetchPrices).
@@ -116,14 +156,26 @@ export function createPricingResolvers(deps: ResolverDeps): PricingResolvers {
     if (existing) return existing;
     const loader = new DataLoader<PricingRequestItem, ProductPricing | null, string>(
       async (items) => {
-        // Trusted servers (SSR, with the server key) speak for many shoppers from one address.
-        if (!ctx.trustedServer) await deps.clientRestBudget.spend(ctx.clientIp, Math.ceil(items.length / PRICING_ITEMS_PER_CALL));
-        const answers = await fetchPrices(deps.rest, { ...scope, items: [...items], caller: ctx });
+        // Cached prices first (same scope: group, currency, channel, country, item); only the rest go to REST.
+        const keys = priceCache.enabled ? await priceCache.keys(scope, items) : undefined;
+        const results: Array<ProductPricing | null | undefined> = keys ? await priceCache.read(keys) : items.map(() => undefined);
+        const missing = items.map((item, index) => ({ item, index })).filter(({ index }) => results[index] === undefined);
+        if (missing.length > 0) {
+          // Trusted servers (SSR, with the server key) speak for many shoppers from one address.
+          if (!ctx.trustedServer) await deps.clientRestBudget.spend(ctx.clientIp, Math.ceil(missing.length / PRICING_ITEMS_PER_CALL));
+          const answers = await fetchPrices(deps.rest, { ...scope, items: missing.map(({ item }) => item), caller: ctx });
+          const fresh: Array<[string, ProductPricing]> = [];
+          for (const { item, index } of missing) {
+            const answer = answers.find((candidate) => answersItem(candidate, item));
+            const pricing = answer ? toProductPricing(answer) : null;
+            results[index] = pricing;
+            // Unknown products are not cached: a product made visible shows its price on the next request.
+            if (pricing && keys) fresh.push([keys[index], pricing]);
+          }
+          await priceCache.write(fresh);
+        }
         // One result per key, in key order (DataLoader's contract); unknown products price as null.
-        return items.map((item) => {
-          const answer = answers.find((candidate) => answersItem(candidate, item));
-          return answer ? toProductPricing(answer) : null;
-        });
+        return results.map((result) => result ?? null);
       },
       // The chunking happens in fetchPrices; a larger batch still costs one call per chunk.
       { maxBatchSize: Number.MAX_SAFE_INTEGER, cacheKeyFn: itemKey },

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createMemoryCacheStore } from './memory-cache';
 import type { CounterStore, CounterWindow, GatewayStores, RevocationStore, SingleUseStore } from './types';
 
 /** Bound on the entries of each in-memory store: an attacker cycling keys cannot grow the heap without limit. */
@@ -96,12 +97,13 @@ export function createMemoryCounterStore(now: () => number, maxEntries = MEMORY_
 }
 
 /** One process's state: correct for a single instance only (several instances need REDIS_URL). */
-export function createMemoryStores(now: () => number): GatewayStores {
+export function createMemoryStores(now: () => number, options: { cacheMaxBytes?: number } = {}): GatewayStores {
   return {
     kind: 'memory',
     revocations: createMemoryRevocationStore(now),
     singleUse: createMemorySingleUseStore(now),
     counters: createMemoryCounterStore(now),
+    cache: createMemoryCacheStore({ maxBytes: options.cacheMaxBytes }),
     ping: async () => undefined,
     close: async () => undefined,
   };

@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { ErrorReply } from 'redis';
 import { openRedisConnection, type RedisClient, type RedisCommandEvent, type RedisConnection, type RedisConnectionEvent } from './redis-client';
 import { redisKey } from './redis-keys';
 import { INCREMENT_WINDOW, PEEK_WINDOW, type SingleKeyScript } from './redis-scripts';
-import type { CounterStore, CounterWindow, GatewayStores, RevocationStore, SingleUseStore } from './types';
+import type { CacheStore, CounterStore, CounterWindow, GatewayStores, RevocationStore, SingleUseStore } from './types';
 
 export type { RedisCommandEvent, RedisConnectionEvent } from './redis-client';
 
@@ -104,6 +105,44 @@ function counterStore(redis: RedisConnection, keyPrefix: string, now: () => numb
 }
 
 /**
+ * How long an epoch is kept after its last bump. Far longer than any entry lives (GATEWAY_CACHE_TTL_SECONDS is at
+ * most a day): when an idle epoch finally expires and reads as '0' again, every entry written under an earlier
+ * value of it has long expired, so none can come back.
+ */
+export const EPOCH_TTL_MS = 30 * 86_400_000;
+
+function cacheStore(redis: RedisConnection, keyPrefix: string): CacheStore {
+  const store = 'cache store';
+  return {
+    async get(key) {
+      const value = await redis.run(store, 'GET', (client) => client.get(redisKey(keyPrefix, 'cache', key)));
+      return typeof value === 'string' ? value : undefined;
+    },
+    async set(key, value, ttlMs) {
+      if (!(ttlMs > 0)) return;
+      await redis.run(store, 'SET', (client) =>
+        client.set(redisKey(keyPrefix, 'cache', key), value, { expiration: { type: 'PX', value: Math.ceil(ttlMs) } }),
+      );
+    },
+    async readEpochs(names) {
+      // One GET per epoch rather than MGET: single-key commands work on Redis Cluster whatever slot each key
+      // hashes to; node-redis writes commands issued together in one go (pipelining), so this is one round trip.
+      const values = await Promise.all(
+        names.map((name) => redis.run(store, 'GET', (client) => client.get(redisKey(keyPrefix, 'epoch', name)))),
+      );
+      return values.map((value) => (typeof value === 'string' ? value : '0'));
+    },
+    async bumpEpoch(name) {
+      // A value never used before (not INCR): a counter that expired and restarted could repeat an old value.
+      await redis.run(store, 'SET', (client) =>
+        client.set(redisKey(keyPrefix, 'epoch', name), randomUUID(), { expiration: { type: 'PX', value: EPOCH_TTL_MS } }),
+      );
+    },
+    bytesHeld: () => undefined,
+  };
+}
+
+/**
  * Shared state in Redis, for several gateway instances. Single-key commands only (works on Redis Cluster),
  * every key under `keyPrefix` and with an expiry. Each method rejects with StoreUnavailableError within
  * about `commandTimeoutMs` when Redis is down, slow or unreachable; the connection comes back by itself.
@@ -123,6 +162,7 @@ export async function createRedisStores(options: RedisStoresOptions): Promise<Ga
     revocations: revocationStore(connection, options.keyPrefix),
     singleUse: singleUseStore(connection, options.keyPrefix),
     counters: counterStore(connection, options.keyPrefix, now),
+    cache: cacheStore(connection, options.keyPrefix),
     async ping() {
       await connection.run('redis', 'PING', (client) => client.ping());
     },

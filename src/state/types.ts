@@ -50,6 +50,26 @@ export interface CounterStore {
   reset(key: string): Promise<void>;
 }
 
+/**
+ * The response and pricing caches' backend: opaque text entries under opaque keys (the cache layer in src/cache/
+ * hashes everything that goes into a key), and one generation ("epoch") per invalidation scope. A key embeds the
+ * epochs it was computed under, so bumping an epoch makes every entry of that scope unreachable at once, on every
+ * instance, without scanning keys; the entries themselves age out by their TTL (memory: also by LRU).
+ * Methods reject with StoreUnavailableError when the backend cannot answer: callers treat that as a cache bypass,
+ * never as a failed request.
+ */
+export interface CacheStore {
+  get(key: string): Promise<string | undefined>;
+  /** Stores `value` for `ttlMs`; an entry over the store's size bound is silently not kept. */
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  /** The current generation of each named scope, in order; `'0'` for a scope never bumped. */
+  readEpochs(names: readonly string[]): Promise<string[]>;
+  /** Gives the scope a generation it never had before (resolves once stored). */
+  bumpEpoch(name: string): Promise<void>;
+  /** Bytes held by entries in this process (memory store); undefined when they live elsewhere (Redis). */
+  bytesHeld(): number | undefined;
+}
+
 /** Everything the gateway shares between instances; built once per gateway, never per schema. */
 export interface GatewayStores {
   /** 'memory' or 'redis': shown by /ready and the logs. */
@@ -57,6 +77,8 @@ export interface GatewayStores {
   revocations: RevocationStore;
   singleUse: SingleUseStore;
   counters: CounterStore;
+  /** Response and REST pricing cache (src/cache/): an LRU bounded by bytes in memory, or Redis. */
+  cache: CacheStore;
   /** For /ready: throws StoreUnavailableError when the backend does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -536,6 +536,8 @@ export async function createInProcessGateway(options: InProcessOptions = {}): Pr
   const config: GatewayConfig = {
     ...defaults,
     schemaRefreshSeconds: 0,
+    // Off unless a test asks for it: the other suites count upstream calls and inject upstream faults.
+    cache: { ...defaults.cache, enabled: false },
     ...options.config,
     session: { secret: SESSION_SECRET, ttlSeconds: 3600, cookieName: 'sfgw_session', cookieSecure: false, ...options.config?.session },
   };

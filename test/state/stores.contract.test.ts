@@ -1,4 +1,5 @@
 import { createClient } from 'redis';
+import { createMemoryCacheStore, entryBytes } from '../../src/state/memory-cache';
 import type { GatewayStores } from '../../src/state/types';
 import { memoryBackend, redisBackend, testPrefix, type Backend } from './backends';
 
@@ -139,6 +140,49 @@ function contract(makeBackend: () => Backend): void {
       });
     });
 
+    describe('cache', () => {
+      it('stores text under a key for its TTL, visibly to every instance', async () => {
+        expect(await stores.cache.get('k1')).toBeUndefined();
+        await stores.cache.set('k1', '{"data":{"ünïcödé":"🎉"}}', 300);
+        const peer = await backend.open(namespace);
+        expect(await stores.cache.get('k1')).toBe('{"data":{"ünïcödé":"🎉"}}');
+        expect(await peer.cache.get('k1')).toBe('{"data":{"ünïcödé":"🎉"}}');
+        // Both the LRU and Redis keep TTLs on the real clock: wait it out.
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        expect(await stores.cache.get('k1')).toBeUndefined();
+      });
+
+      it('overwrites an entry, and stores nothing for a TTL that is not positive', async () => {
+        await stores.cache.set('k2', 'one', 60_000);
+        await stores.cache.set('k2', 'two', 60_000);
+        expect(await stores.cache.get('k2')).toBe('two');
+        await stores.cache.set('k3', 'never', 0);
+        expect(await stores.cache.get('k3')).toBeUndefined();
+      });
+
+      it("reads '0' for a scope never bumped, and a new value, on every instance, after each bump", async () => {
+        const peer = await backend.open(namespace);
+        expect(await stores.cache.readEpochs(['all', 'group:2', 'guests'])).toEqual(['0', '0', '0']);
+        await stores.cache.bumpEpoch('group:2');
+        const [first] = await peer.cache.readEpochs(['group:2']);
+        expect(first).not.toBe('0');
+        await peer.cache.bumpEpoch('group:2');
+        const [second] = await stores.cache.readEpochs(['group:2']);
+        expect(second).not.toBe(first);
+        expect(second).not.toBe('0');
+        expect(await stores.cache.readEpochs(['all', 'guests'])).toEqual(['0', '0']);
+      });
+
+      it('keeps entries and epochs of hostile keys apart', async () => {
+        for (const [i, id] of hostileIds.entries()) await stores.cache.set(id, `value-${i}`, 60_000);
+        for (const [i, id] of hostileIds.entries()) expect(await stores.cache.get(id)).toBe(`value-${i}`);
+        await stores.cache.bumpEpoch(hostileIds[0]);
+        const epochs = await stores.cache.readEpochs(hostileIds);
+        expect(epochs[0]).not.toBe('0');
+        expect(epochs.slice(1).every((value) => value === '0')).toBe(true);
+      });
+    });
+
     it('keeps namespaces (key prefixes) apart', async () => {
       const other = await backend.open(nextNamespace());
       const later = seconds(backend.now()) + 60;
@@ -149,6 +193,13 @@ function contract(makeBackend: () => Backend): void {
       await stores.counters.increment('shared-id', 60_000);
       expect(await other.counters.peek('shared-id')).toBeUndefined();
       expect((await other.counters.increment('shared-id', 60_000)).count).toBe(1);
+      if (backend.name === 'redis') {
+        // The memory backend's namespaces are separate processes' stores by construction; Redis shares one server.
+        await stores.cache.set('shared-id', 'mine', 60_000);
+        expect(await other.cache.get('shared-id')).toBeUndefined();
+        await stores.cache.bumpEpoch('all');
+        expect(await other.cache.readEpochs(['all'])).toEqual(['0']);
+      }
     });
 
     it('stores ids of any content apart: long, unicode, lone surrogates, with : and * and newlines', async () => {
@@ -218,5 +269,56 @@ describe('redis stores: the keys they write', () => {
     const revocation = keys.find(({ key }) => key.includes(':revoked:'));
     expect(revocation?.pttl).toBeGreaterThan((later - 5) * 1000 - Date.now());
     expect(revocation?.pttl).toBeLessThanOrEqual(later * 1000 - Date.now() + 1000);
+  });
+});
+
+describe('redis stores: the cache keys they write', () => {
+  const backend = redisBackend();
+  beforeAll(() => backend.setUp());
+  afterAll(() => backend.tearDown());
+
+  it('writes cache entries and epochs under the prefix, hashed, each with an expiry (single-key commands only)', async () => {
+    const namespace = nextNamespace();
+    const stores = await backend.open(namespace);
+    for (const id of hostileIds) {
+      await stores.cache.set(id, 'x'.repeat(1000), 300_000);
+      await stores.cache.bumpEpoch(id);
+      await stores.cache.readEpochs([id, 'never-bumped']);
+    }
+    const raw = createClient({ url: backend.redis?.().url });
+    await raw.connect();
+    try {
+      const prefix = testPrefix(namespace);
+      const keys: string[] = [];
+      for await (const batch of raw.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) keys.push(...batch);
+      expect(keys).toHaveLength(hostileIds.length * 2);
+      for (const key of keys) {
+        expect(key.slice(prefix.length)).toMatch(/^(cache|epoch):[A-Za-z0-9_-]{43}$/);
+        const ttl = await raw.pTTL(key);
+        expect({ key, hasExpiry: ttl > 0 }).toEqual({ key, hasExpiry: true });
+        // Epochs outlive every entry (see EPOCH_TTL_MS); entries live their TTL.
+        if (key.includes(':cache:')) expect(ttl).toBeLessThanOrEqual(300_000);
+        else expect(ttl).toBeGreaterThan(86_400_000);
+      }
+    } finally {
+      raw.destroy();
+    }
+  });
+});
+
+describe('memory cache store: bounded by bytes', () => {
+  it('never holds more than its bound, evicting the least recently used, and refuses one entry over an eighth of it', async () => {
+    const maxBytes = 64 * 1024;
+    const cache = createMemoryCacheStore({ maxBytes });
+    const value = 'v'.repeat(1000);
+    for (let i = 0; i < 200; i++) {
+      await cache.set(`key-${i}`, value, 60_000);
+      expect(cache.bytesHeld()).toBeLessThanOrEqual(maxBytes);
+    }
+    expect(cache.bytesHeld()).toBeGreaterThan(maxBytes - entryBytes('key-000', value));
+    expect(await cache.get('key-0')).toBeUndefined();
+    expect(await cache.get('key-199')).toBe(value);
+    await cache.set('huge', 'h'.repeat(maxBytes / 8), 60_000);
+    expect(await cache.get('huge')).toBeUndefined();
   });
 });
