@@ -27,6 +27,8 @@ export interface GatewayContext {
 export interface ContextDeps {
   sessionTokens: SessionTokens;
   revocations: RevocationStore;
+  /** Unix seconds since which revocations are complete (GatewayStores.stateSince). */
+  stateSince: () => Promise<number>;
   cookieName: string;
   /** The Set-Cookie value that deletes the session cookie. */
   clearedCookie: string;
@@ -106,7 +108,10 @@ export function createContextFactory(deps: ContextDeps) {
         const expired = error instanceof SessionTokenError && error.reason === 'expired';
         throw refuse(expired ? 'Session expired; log in again' : 'Invalid session');
       }
-      if (await deps.revocations.isRevoked(session.id)) throw refuse('Session has ended; log in again');
+      // Both in shared state, read together: a revoked session, or one older than the state that would know.
+      const [revoked, since] = await Promise.all([deps.revocations.isRevoked(session.id), deps.stateSince()]);
+      if (revoked) throw refuse('Session has ended; log in again');
+      if (session.issuedAt < since) throw refuse('Session can no longer be verified; log in again');
     }
     const correlationHeader = request.headers.get('x-correlation-id');
     const language = request.headers.get('accept-language');

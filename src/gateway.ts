@@ -165,6 +165,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   const buildContext = createContextFactory({
     sessionTokens,
     revocations: stores.revocations,
+    stateSince: () => stores.stateSince(),
     cookieName: config.session.cookieName,
     clearedCookie: clearedSessionCookie(cookie),
     trustProxy: config.trustProxy,

@@ -23,7 +23,7 @@ export interface VerifiedCurrentCustomer {
    * one, else its signature bytes) — never by its text, which has other spellings — and `forgetAtSeconds` is
    * when the verifier stops accepting it (`exp` + clock tolerance), so the claim is kept exactly that long.
    */
-  singleUse: { key: string; forgetAtSeconds: number };
+  singleUse: { key: string; forgetAtSeconds: number; issuedAtSeconds: number };
 }
 
 export type CurrentCustomerFailure =
@@ -114,7 +114,7 @@ export function createCurrentCustomerVerifier(deps: { clientId: string; clientSe
       customerGroupId: groupId,
       expiresAt: exp,
       // jose refuses the token once `exp <= now - tolerance` (whole seconds): from exp + tolerance on.
-      singleUse: { key: replayKey, forgetAtSeconds: Math.ceil(exp) + CURRENT_CUSTOMER_CLOCK_TOLERANCE_SECONDS },
+      singleUse: { key: replayKey, forgetAtSeconds: Math.ceil(exp) + CURRENT_CUSTOMER_CLOCK_TOLERANCE_SECONDS, issuedAtSeconds: iat },
     };
   };
 }

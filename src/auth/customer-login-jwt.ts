@@ -50,7 +50,7 @@ export interface VerifiedCustomerLogin {
   /** The `redirect_to` claim, checked to be a relative path (default `/account.php`). */
   redirectTo: string;
   /** Single use: `iss` + `jti`, remembered until the token could no longer be accepted. */
-  singleUse: { key: string; forgetAtSeconds: number };
+  singleUse: { key: string; forgetAtSeconds: number; issuedAtSeconds: number };
 }
 
 function refused(reason: string, detail: string) {
@@ -112,6 +112,7 @@ export function createCustomerLoginVerifier(deps: { clientId: string; clientSecr
       singleUse: {
         key: `cl-jwt:${digest(deps.clientId, payload.jti)}`,
         forgetAtSeconds: Math.ceil(iat) + CUSTOMER_LOGIN_JWT_LIFETIME_SECONDS + CUSTOMER_LOGIN_CLOCK_TOLERANCE_SECONDS + 1,
+        issuedAtSeconds: iat,
       },
     };
   };

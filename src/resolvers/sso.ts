@@ -39,6 +39,15 @@ export type SsoResolvers = {
 
 const CART_ID = /^[0-9a-fA-F-]{1,64}$/;
 
+/**
+ * Spends a one-time token. One issued before the shared state became complete (GatewayStores.stateSince) may
+ * already have been spent in state that was lost: it is refused as used.
+ */
+async function spendOnce(deps: ResolverDeps, token: { key: string; forgetAtSeconds: number; issuedAtSeconds: number }): Promise<boolean> {
+  if (token.issuedAtSeconds < (await deps.stores.stateSince())) return false;
+  return deps.stores.singleUse.claim(token.key, token.forgetAtSeconds);
+}
+
 function requireShopper(ctx: GatewayContext): Shopper {
   if (!ctx.shopper) throw gatewayError('UNAUTHENTICATED', 'Log in first: login URLs are only issued for the session shopper');
   return ctx.shopper;
@@ -101,7 +110,7 @@ export function createSsoResolvers(deps: ResolverDeps): SsoResolvers {
       async loginWithCurrentCustomerJwt(_root, args, ctx) {
         const { expiresAt, ...verified } = await verifyCurrentCustomer(args.currentCustomerJwt);
         // A session is opened once per token: a leaked token cannot mint more.
-        if (!(await deps.stores.singleUse.claim(verified.singleUse.key, verified.singleUse.forgetAtSeconds))) throw rejected('ALREADY_USED', 'token was already used to open a session');
+        if (!(await spendOnce(deps, verified.singleUse))) throw rejected('ALREADY_USED', 'token was already used to open a session');
         const { shopper, notAfter } = await upstreamSession(ctx, verified);
         const sessionToken = await deps.sessions.open(ctx, shopper, notAfter);
         const payload: GatewaySessionPayload = { sessionToken, customer: currentCustomerPayload(shopper, 'CURRENT_CUSTOMER_JWT') };
@@ -112,7 +121,7 @@ export function createSsoResolvers(deps: ResolverDeps): SsoResolvers {
       // copied it) would be logged in upstream as that customer and read their profile.
       async loginWithCustomerLoginJwt(_root, args, ctx) {
         const verified = await verifyCustomerLogin(args.jwt, ctx);
-        if (!(await deps.stores.singleUse.claim(verified.singleUse.key, verified.singleUse.forgetAtSeconds))) {
+        if (!(await spendOnce(deps, verified.singleUse))) {
           throw gatewayError('UNAUTHENTICATED', 'Customer Login JWT rejected: token was already used', { reason: 'ALREADY_USED' });
         }
         const { shopper, notAfter } = await upstreamSession(ctx, { customerId: verified.customerId, email: '', customerGroupId: 0 });

@@ -98,8 +98,11 @@ export function createMemoryCounterStore(now: () => number, maxEntries = MEMORY_
 
 /** One process's state: correct for a single instance only (several instances need REDIS_URL). */
 export function createMemoryStores(now: () => number, options: { cacheMaxBytes?: number } = {}): GatewayStores {
+  // This process's memory holds every revocation and spent token since it started, and nothing older.
+  const since = Math.floor(now() / 1000);
   return {
     kind: 'memory',
+    stateSince: async () => since,
     revocations: createMemoryRevocationStore(now),
     singleUse: createMemorySingleUseStore(now),
     counters: createMemoryCounterStore(now),

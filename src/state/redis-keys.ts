@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /** The kinds of record the gateway keeps in Redis; each gets its own key namespace under the prefix. */
-export type RedisRecordKind = 'revoked' | 'claimed' | 'counter' | 'cache' | 'epoch';
+export type RedisRecordKind = 'revoked' | 'claimed' | 'counter' | 'cache' | 'epoch' | 'state';
 
 /**
  * The Redis key of one record: `{keyPrefix}{kind}:{sha256(id)}`.

@@ -38,3 +38,18 @@ local count = redis.call('GET', KEYS[1])
 if not count then return false end
 return {tonumber(count), redis.call('PTTL', KEYS[1])}
 `);
+
+/**
+ * The marker of complete state: its value is the unix second since which Redis holds everything the gateway
+ * wrote. Read (and kept alive) when present; when missing — first use, or Redis lost its data — set to now.
+ * ARGV[1] = now in seconds, ARGV[2] = expiry in ms. Returns the marker's value.
+ */
+export const STATE_SINCE = script(`
+local since = redis.call('GET', KEYS[1])
+if since then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return since
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return ARGV[1]
+`);

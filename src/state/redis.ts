@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ErrorReply } from 'redis';
 import { openRedisConnection, type RedisClient, type RedisCommandEvent, type RedisConnection, type RedisConnectionEvent } from './redis-client';
 import { redisKey } from './redis-keys';
-import { INCREMENT_WINDOW, PEEK_WINDOW, type SingleKeyScript } from './redis-scripts';
+import { INCREMENT_WINDOW, PEEK_WINDOW, STATE_SINCE, type SingleKeyScript } from './redis-scripts';
 import type { CacheStore, CounterStore, CounterWindow, GatewayStores, RevocationStore, SingleUseStore } from './types';
 
 export type { RedisCommandEvent, RedisConnectionEvent } from './redis-client';
@@ -143,6 +143,28 @@ function cacheStore(redis: RedisConnection, keyPrefix: string): CacheStore {
 }
 
 /**
+ * How long the state marker lives without being read: longer than any session (GATEWAY_SESSION_TTL_SECONDS is at
+ * most 30 days), so when it expires unread no session that could be older than it is still valid.
+ */
+const STATE_MARKER_TTL_MS = 31 * 86_400_000;
+/** An instance re-reads the marker at most this often: data loss is noticed within a second. */
+const STATE_MARKER_MEMO_MS = 1000;
+
+function stateSinceReader(redis: RedisConnection, keyPrefix: string, now: () => number): () => Promise<number> {
+  let memo: { since: number; readAt: number } | undefined;
+  return async () => {
+    if (memo && now() - memo.readAt < STATE_MARKER_MEMO_MS) return memo.since;
+    const reply = await redis.run('state marker', 'EVALSHA', (client) =>
+      evalScript(client, STATE_SINCE, redisKey(keyPrefix, 'state', 'since'), [String(Math.floor(now() / 1000)), String(STATE_MARKER_TTL_MS)]),
+    );
+    const since = Number(reply);
+    if (!Number.isFinite(since)) throw new Error('unexpected reply from the state marker script');
+    memo = { since, readAt: now() };
+    return since;
+  };
+}
+
+/**
  * Shared state in Redis, for several gateway instances. Single-key commands only (works on Redis Cluster),
  * every key under `keyPrefix` and with an expiry. Each method rejects with StoreUnavailableError within
  * about `commandTimeoutMs` when Redis is down, slow or unreachable; the connection comes back by itself.
@@ -163,6 +185,7 @@ export async function createRedisStores(options: RedisStoresOptions): Promise<Ga
     singleUse: singleUseStore(connection, options.keyPrefix),
     counters: counterStore(connection, options.keyPrefix, now),
     cache: cacheStore(connection, options.keyPrefix),
+    stateSince: stateSinceReader(connection, options.keyPrefix, now),
     async ping() {
       await connection.run('redis', 'PING', (client) => client.ping());
     },

@@ -79,6 +79,13 @@ export interface GatewayStores {
   counters: CounterStore;
   /** Response and REST pricing cache (src/cache/): an LRU bounded by bytes in memory, or Redis. */
   cache: CacheStore;
+  /**
+   * Unix seconds since which this state is complete: a process's start for memory; for Redis, the moment the
+   * gateway first found its marker missing (first use, or Redis lost its data: restarted without persistence,
+   * flushed, failed over to an empty replica). Revocations and spent tokens from before it may be gone, so
+   * sessions and one-time tokens issued before it are refused rather than trusted.
+   */
+  stateSince(): Promise<number>;
   /** For /ready: throws StoreUnavailableError when the backend does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

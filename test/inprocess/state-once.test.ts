@@ -5,7 +5,7 @@
  */
 import { SignJWT } from 'jose';
 import { createMemoryStores } from '../../src/state/memory';
-import { createInProcessGateway, TEST_STORE, WHOLESALE_CUSTOMER, type FakeCustomer, type InProcessGateway, type InProcessOptions } from '../helpers/inprocess';
+import { createInProcessGateway, RETAIL_CUSTOMER, TEST_STORE, WHOLESALE_CUSTOMER, type FakeCustomer, type InProcessGateway, type InProcessOptions } from '../helpers/inprocess';
 
 /** The business clock: sessions, JWTs and login windows read it; it stands still unless a test moves it. */
 const NOW = Date.UTC(2031, 4, 17, 9, 30, 0);
@@ -101,7 +101,7 @@ describe('shared state survives a schema reload', () => {
     expect(replay.headers.get('set-cookie')).toBeNull();
 
     // Control: the mutation itself still works after the reload — a token not yet spent is accepted.
-    const fresh = await t.fetchGraphQL(EXCHANGE, { jwt: await currentCustomerJwt(WHOLESALE_CUSTOMER, Math.floor(NOW / 1000) - 1) });
+    const fresh = await t.fetchGraphQL(EXCHANGE, { jwt: await currentCustomerJwt(RETAIL_CUSTOMER) });
     expect(fresh.body.errors).toBeUndefined();
   });
 
@@ -156,5 +156,34 @@ describe('shared state survives a schema reload', () => {
     expect((await a.fetchGraphQL(EXCHANGE, { jwt })).body.errors).toBeUndefined();
     const replay = await b.fetchGraphQL(EXCHANGE, { jwt });
     expect(replay.body.errors?.[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'ALREADY_USED' });
+  });
+});
+
+describe('shared state that was lost (a restart without Redis, a flushed or replaced Redis)', () => {
+  it('refuses sessions and one-time tokens issued before the state began; new ones work', async () => {
+    let clock = NOW;
+    const movingNow = () => clock;
+    const before = await gateway({ now: movingNow, stores: createMemoryStores(movingNow) });
+    const login = await before.fetchGraphQL(LOGIN, { email: 'wholesale@example.com', pass: 'Wholesale1!' });
+    const token = (login.body.data as { login: { sessionToken: string } }).login.sessionToken;
+    await before.fetchGraphQL(LOGOUT, {}, { authorization: `Bearer ${token}` });
+    expect((await before.fetchGraphQL(WHO_AM_I, {}, { authorization: `Bearer ${token}` })).status).toBe(401);
+    const unspentBefore = await currentCustomerJwt(WHOLESALE_CUSTOMER, Math.floor(clock / 1000));
+
+    // The state is lost: a new store begins a minute later and knows nothing of that logout.
+    clock += 60_000;
+    const after = await gateway({ now: movingNow, stores: createMemoryStores(movingNow) });
+    const revived = await after.fetchGraphQL(WHO_AM_I, {}, { authorization: `Bearer ${token}` });
+    expect(revived.status).toBe(401);
+    expect(revived.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    // A token from before may have been spent in the lost state: refused as used.
+    const replay = await after.fetchGraphQL(EXCHANGE, { jwt: unspentBefore });
+    expect(replay.body.errors?.[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'ALREADY_USED' });
+    // What is issued now works.
+    const fresh = await after.fetchGraphQL(LOGIN, { email: 'wholesale@example.com', pass: 'Wholesale1!' });
+    const freshToken = (fresh.body.data as { login: { sessionToken: string } }).login.sessionToken;
+    const me = await after.fetchGraphQL(WHO_AM_I, {}, { authorization: `Bearer ${freshToken}` });
+    expect(me.body.data).toEqual({ currentCustomer: { entityId: WHOLESALE_CUSTOMER.entityId, email: WHOLESALE_CUSTOMER.email, source: 'SESSION' } });
+    expect((await after.fetchGraphQL(EXCHANGE, { jwt: await currentCustomerJwt(WHOLESALE_CUSTOMER, Math.floor(clock / 1000)) })).body.errors).toBeUndefined();
   });
 });

@@ -176,6 +176,25 @@ describe('redis stores when Redis fails', () => {
     await expect(stores.ping()).resolves.toBeUndefined();
   });
 
+  it('notices lost data: the state marker moves to the moment the loss was noticed, for every instance', async () => {
+    let clock = Date.UTC(2031, 0, 1);
+    const keyPrefix = `sfgw-marker-${++prefixes}:`;
+    const instance = () => createRedisStores({ url: server.url, keyPrefix, commandTimeoutMs: COMMAND_TIMEOUT_MS, now: () => clock });
+    const [a, b] = await Promise.all([instance(), instance()]);
+    opened.push(a, b);
+    const first = await a.stateSince();
+    expect(first).toBe(Math.floor(clock / 1000));
+    clock += 60_000;
+    // Another instance, later, finds the marker and adopts it: nothing was lost.
+    expect(await b.stateSince()).toBe(first);
+
+    await server.flushAll();
+    clock += 5_000; // past the instances' one-second memo
+    const after = await b.stateSince();
+    expect(after).toBe(Math.floor(clock / 1000));
+    expect(await a.stateSince()).toBe(after);
+  });
+
   it('starts without Redis: returns the stores at once, reports unavailable, and connects when Redis appears', async () => {
     await server.stop();
     const created = await outcome(open());
