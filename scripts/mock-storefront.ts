@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { addMocksToSchema, type IMocks } from '@graphql-tools/mock';
 import { buildSchema, graphql, isAbstractType, isEnumType, type GraphQLSchema } from 'graphql';
 
-/** The live-store schema beside the project (DESIGN.md: `../shared/`, never copied into the tree). */
+/** The live-store schema beside the project (`../shared/` from the repository root, never copied into the tree). */
 export function fullSchemaPath(root: string): string {
   return resolve(root, '..', 'shared', 'bigcommerce', 'storefront-schema', 'bigcommerce.graphql');
 }

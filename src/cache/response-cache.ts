@@ -1,7 +1,7 @@
 /**
  * # The response cache: a plugin of the gateway's own, not `@graphql-yoga/plugin-response-cache`
  *
- * Why not the library (which DESIGN.md would otherwise prefer):
+ * Why not the library (a well-kept library made for the job is otherwise the first choice here):
  * - It rewrites every document (adds `__typename` and id selections, and `__responseCacheTypeName` /
  *   `__responseCacheId` aliases) to collect entities. The rewritten document is what the pass-through fast path
  *   would forward, so BigCommerce's bytes could no longer be handed to the client unchanged, and the upstream

@@ -1,4 +1,4 @@
-// Real storefront operations must pass through the gateway unchanged (DESIGN.md, "Limits": the gateway never
+// Real storefront operations must pass through the gateway unchanged (README, "Limits": the gateway never
 // refuses an operation BigCommerce would accept). The corpus in ./corpus is written after BigCommerce's documented
 // Storefront GraphQL examples (developer.bigcommerce.com/docs/storefront/graphql) and Catalyst's queries
 // (GitHub bigcommerce/catalyst): product, listing, category and search pages, cart, checkout, account, content,
@@ -10,7 +10,7 @@ import { buildSchema, getNamedType, getOperationAST, Kind, parse, validate, type
 import { buildGateway, gatewayConfig, serveGateway, storefrontOnlyStore, type ServedGateway } from '../../scripts/harness';
 import { startMockStorefront, type MockStorefront } from '../../scripts/mock-storefront';
 
-// Reference data beside the project (DESIGN.md): ../shared from the repository root, never copied in.
+// Reference data beside the project: ../shared from the repository root, never copied in.
 const FULL_SCHEMA_FILE = resolve(__dirname, '../../../shared/bigcommerce/storefront-schema/bigcommerce.graphql');
 const CORPUS_DIR = resolve(__dirname, 'corpus');
 
