@@ -179,13 +179,17 @@ export async function createRedisStores(options: RedisStoresOptions): Promise<Ga
   let waited: ReturnType<typeof setTimeout> | undefined;
   await Promise.race([ready, new Promise<void>((resolve) => (waited = setTimeout(resolve, options.commandTimeoutMs ?? 500)))]);
   clearTimeout(waited);
+  const stateSince = stateSinceReader(connection, options.keyPrefix, now);
+  // Set the marker now, before this instance issues any session: created lazily, it would postdate (and so
+  // refuse) the sessions issued before the first check. Redis being down here is reported by the methods later.
+  await stateSince().catch(() => undefined);
   return {
     kind: 'redis',
     revocations: revocationStore(connection, options.keyPrefix),
     singleUse: singleUseStore(connection, options.keyPrefix),
     counters: counterStore(connection, options.keyPrefix, now),
     cache: cacheStore(connection, options.keyPrefix),
-    stateSince: stateSinceReader(connection, options.keyPrefix, now),
+    stateSince,
     async ping() {
       await connection.run('redis', 'PING', (client) => client.ping());
     },

@@ -258,12 +258,13 @@ describe('redis stores: the keys they write', () => {
     await stores.counters.increment('reset-me', 60_000);
 
     const keys = await rawKeys(testPrefix(namespace));
-    expect(keys).toHaveLength(hostileIds.length * 3 + 1);
+    // Three records per id, one counter kept apart, and the state marker (stateSince), which expires too.
+    expect(keys).toHaveLength(hostileIds.length * 3 + 2);
     for (const { key, pttl } of keys) {
       expect({ key, hasExpiry: pttl > 0 }).toEqual({ key, hasExpiry: true });
       // The id is hashed into the name: bounded length, no `*`, `:`, `{` or raw bytes from the caller.
       expect(key.length).toBeLessThanOrEqual(testPrefix(namespace).length + 60);
-      expect(key.slice(testPrefix(namespace).length)).toMatch(/^(revoked|claimed|counter):[A-Za-z0-9_-]{43}$/);
+      expect(key.slice(testPrefix(namespace).length)).toMatch(/^(revoked|claimed|counter|state):[A-Za-z0-9_-]{43}$/);
     }
     // The revocation's expiry is the session's own.
     const revocation = keys.find(({ key }) => key.includes(':revoked:'));
@@ -291,9 +292,10 @@ describe('redis stores: the cache keys they write', () => {
       const prefix = testPrefix(namespace);
       const keys: string[] = [];
       for await (const batch of raw.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) keys.push(...batch);
-      expect(keys).toHaveLength(hostileIds.length * 2);
+      // Two records per id, and the state marker every instance sets when it starts.
+      expect(keys).toHaveLength(hostileIds.length * 2 + 1);
       for (const key of keys) {
-        expect(key.slice(prefix.length)).toMatch(/^(cache|epoch):[A-Za-z0-9_-]{43}$/);
+        expect(key.slice(prefix.length)).toMatch(/^(cache|epoch|state):[A-Za-z0-9_-]{43}$/);
         const ttl = await raw.pTTL(key);
         expect({ key, hasExpiry: ttl > 0 }).toEqual({ key, hasExpiry: true });
         // Epochs outlive every entry (see EPOCH_TTL_MS); entries live their TTL.
