@@ -64,13 +64,15 @@ describe('memory under anonymous junk (gateway in a child process, --max-old-spa
       for (let i = 0; i < 50; i++) await post(JUNK[i % JUNK.length](randomBytes(1000).toString('hex'), i));
       const before = await heapUsedMb(url);
 
+      // 200 KB of random text once; each request puts its own number in front, so every value still differs.
+      const base = randomBytes(100_000).toString('hex');
       let next = 0;
       const statuses = new Map<number, number>();
       await Promise.all(
         Array.from({ length: CONCURRENCY }, async () => {
           while (next < REQUESTS) {
             const i = next++;
-            const junk = randomBytes(100_000).toString('hex'); // 200 KB of text, different every time
+            const junk = `${i}:${randomBytes(8).toString('hex')}:${base}`;
             const response = await post(JUNK[i % JUNK.length](junk, i));
             await response.arrayBuffer();
             statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
