@@ -219,6 +219,16 @@ export function parseConfig(env: Env): StartupConfig {
   if (production && sandboxMode) {
     problems.push('BC_STOREFRONT_URL is required when NODE_ENV=production (sandbox mode is for development only)');
   }
+  // A real store's configuration with BC_STOREFRONT_URL forgotten must not become a sandbox carrying that store's
+  // client secret: the sandbox would sign Current Customer JWTs the real store's gateways accept. Variables only a
+  // real store has (its storefront token and origin) mark the mistake; the sandbox's own identity overrides
+  // (BC_STORE_HASH, BC_CLIENT_ID, BC_CLIENT_SECRET, BC_ACCESS_TOKEN) stay available for tests.
+  if (sandboxMode) {
+    const realStore = ['BC_STOREFRONT_TOKEN', 'BC_STORE_URL'].filter((name) => str(name) !== undefined);
+    if (realStore.length > 0) {
+      problems.push(`${realStore.join(' and ')} set without BC_STOREFRONT_URL: set BC_STOREFRONT_URL to serve that store (sandbox mode never uses a real store's credentials)`);
+    }
+  }
   const trustProxy = parseTrustProxy(str('GATEWAY_TRUST_PROXY'));
   if (!trustProxy.ok) {
     problems.push(`GATEWAY_TRUST_PROXY must be true, false, a hop count, or a comma-separated list of proxy addresses/CIDRs: ${trustProxy.problem}`);

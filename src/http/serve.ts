@@ -25,9 +25,17 @@ const DEFAULT_MAX_CONNECTIONS = 10_000;
 
 /** The one way the gateway is put on a port: main, tests, scripts and the bench all use it. */
 export async function serve(gateway: Gateway, options: ServeOptions): Promise<Served> {
-  const server = createServer(gateway.yoga);
-  server.requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  server.headersTimeout = Math.min(server.headersTimeout, server.requestTimeout);
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const server = createServer(
+    {
+      requestTimeout,
+      headersTimeout: Math.min(60_000, requestTimeout),
+      // Node checks the timeouts above only this often (default 30 s): a slow body would otherwise hold its
+      // connection three times longer than configured.
+      connectionsCheckingInterval: Math.min(1000, requestTimeout),
+    },
+    gateway.yoga,
+  );
   server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

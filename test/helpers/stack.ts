@@ -64,7 +64,7 @@ export async function startGateway(sandbox: Sandbox, options: StartGatewayOption
   const logs: string[] = [];
   const logger = createLogger('debug', { write: (line: string) => void logs.push(line) });
   const gateway = await createGateway(config, { logger, now: options.now, http: options.http });
-  const served = await serve(gateway, { port: 0, host: '127.0.0.1' });
+  const served = await serve(gateway, { port: 0, host: '127.0.0.1', ...config.server });
   return {
     url: served.url,
     graphqlUrl: served.graphqlUrl,

@@ -52,6 +52,15 @@ describe('parseConfig', () => {
     expect(found.length).toBeGreaterThanOrEqual(8);
   });
 
+  it('never turns a real store configuration with BC_STOREFRONT_URL forgotten into a sandbox with its secret', () => {
+    const { BC_STOREFRONT_URL: _forgotten, ...withoutUrl } = REAL_STORE;
+    const found = problems(withoutUrl).join('\n');
+    expect(found).toMatch(/BC_STOREFRONT_TOKEN and BC_STORE_URL set without BC_STOREFRONT_URL/);
+    expect(problems({ BC_STOREFRONT_TOKEN: 'cit' }).join('\n')).toMatch(/BC_STOREFRONT_TOKEN set without BC_STOREFRONT_URL/);
+    // The sandbox's own identity can still be fixed (tests pin its secret).
+    expect(problems({ BC_CLIENT_SECRET: 'a-sandbox-secret-for-tests', BC_STORE_HASH: 'sandbox2' })).toEqual([]);
+  });
+
   it('requires GATEWAY_SESSION_SECRET outside sandbox mode only', () => {
     const { GATEWAY_SESSION_SECRET: _omit, ...withoutSecret } = REAL_STORE;
     expect(problems(withoutSecret)).toEqual(['GATEWAY_SESSION_SECRET is required when BC_STOREFRONT_URL is set']);
