@@ -108,10 +108,17 @@ export function createContextFactory(deps: ContextDeps) {
         const expired = error instanceof SessionTokenError && error.reason === 'expired';
         throw refuse(expired ? 'Session expired; log in again' : 'Invalid session');
       }
-      // Both in shared state, read together: a revoked session, or one older than the state that would know.
-      const [revoked, since] = await Promise.all([deps.revocations.isRevoked(session.id), deps.stateSince()]);
+      // All in shared state, read together: a revoked session, one older than the state that would know, or one
+      // older than a change to its customer.
+      const [revoked, since, customerChangedAt] = await Promise.all([
+        deps.revocations.isRevoked(session.id),
+        deps.stateSince(),
+        deps.revocations.customerRevokedAt(session.shopper.customerId),
+      ]);
       if (revoked) throw refuse('Session has ended; log in again');
       if (session.issuedAt < since) throw refuse('Session can no longer be verified; log in again');
+      // The customer changed in the store (e.g. another customer group) after this session was issued.
+      if (customerChangedAt !== undefined && session.issuedAt <= customerChangedAt) throw refuse('Your account changed; log in again');
     }
     const correlationHeader = request.headers.get('x-correlation-id');
     const language = request.headers.get('accept-language');

@@ -6,7 +6,7 @@ import { createContextFactory, type GatewayContext } from './context';
 import { maskError, validationErrorCodesPlugin } from './error-masking';
 import { clearedSessionCookie } from './auth/session-cookie';
 import { createLoginThrottle } from './auth/login-throttle';
-import { createSessionTokens, deriveSessionKey } from './auth/session-token';
+import { createSessionTokens, deriveSessionKey, SESSION_CLOCK_TOLERANCE_SECONDS } from './auth/session-token';
 import { createSessionService } from './auth/sessions';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql-examples';
 import { createLogger, yogaLogging } from './logger';
@@ -126,7 +126,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     deps.stores ?? (config.redis ? await redisStores(config.redis, metrics, logger, now) : createMemoryStores(now, { cacheMaxBytes: config.cache.maxBytes }));
   // One cache front per gateway, shared by the response cache, the pricing loader and the invalidator: an
   // invalidation made here is seen by this instance's next request at once (its epoch memo is cleared).
-  const cacheStore = createCacheFront(stores.cache);
+  const cacheStore = createCacheFront(stores.cache, { maxWriteBytes: config.cache.maxBytes, writeWindowMs: config.cache.ttlSeconds * 1000 });
   const cacheInvalidator = createCacheInvalidator(cacheStore);
   metrics.measureCacheBytes(() => stores.cache.bytesHeld());
   const sessionTokens = createSessionTokens({ key: deriveSessionKey(config.session.secret), now, ttlSeconds: config.session.ttlSeconds });
@@ -177,7 +177,17 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     clientSecret: config.store.clientSecret,
     customSecret: config.webhookSecret ? { header: WEBHOOK_SECRET_HEADER, value: config.webhookSecret } : undefined,
     singleUse: stores.singleUse,
-    invalidator: cacheInvalidator,
+    invalidator: {
+      // Cache scopes bump epochs; a changed customer's sessions are refused from now until any could expire.
+      invalidate: async (scopes) => {
+        const atSeconds = Math.floor(now() / 1000);
+        const until = atSeconds + config.session.ttlSeconds + SESSION_CLOCK_TOLERANCE_SECONDS;
+        await Promise.all([
+          cacheInvalidator.invalidate(scopes),
+          ...scopes.flatMap((scope) => (scope.kind === 'customer' ? [stores.revocations.revokeCustomer(scope.customerId, atSeconds, until)] : [])),
+        ]);
+      },
+    },
     resolveGroupsOfPriceList: createPriceListGroupResolver(upstreams.rest, (error) =>
       logger.warn({ message: error instanceof Error ? error.message : String(error) }, 'webhook: price list lookup failed; invalidating everything'),
     ),

@@ -1,5 +1,5 @@
 import type { CacheStore } from '../state/types';
-import type { CacheInvalidator, CacheScope } from './invalidation';
+import type { CacheInvalidator, CacheScope, EpochScope } from './invalidation';
 import { epochName } from './scope';
 
 export interface CacheFrontOptions {
@@ -10,6 +10,13 @@ export interface CacheFrontOptions {
   epochMemoMs?: number;
   /** After a failed read or write, the cache is skipped (fails fast) for this long (default 1000 ms). */
   coolDownMs?: number;
+  /**
+   * Bytes this instance may write into the cache per `writeWindowMs` (the entries' TTL): what it can hold in a
+   * shared store is then bounded (instances × this), whatever a client varies, so a cache in the same Redis as
+   * revocations and spent tokens can never push them out. Writes over it are skipped (the answer is still served).
+   */
+  maxWriteBytes?: number;
+  writeWindowMs?: number;
   now?: () => number;
 }
 
@@ -50,9 +57,22 @@ export function createCacheFront(store: CacheStore, options: CacheFrontOptions =
     }
   }
 
+  // Writes of the last window, oldest first: [when, bytes].
+  const writes: Array<[number, number]> = [];
+  let written = 0;
+  const withinWriteBudget = (bytes: number): boolean => {
+    if (options.maxWriteBytes === undefined) return true;
+    const since = now() - (options.writeWindowMs ?? 0);
+    while (writes.length > 0 && writes[0][0] <= since) written -= writes.shift()![1];
+    if (written + bytes > options.maxWriteBytes) return false;
+    writes.push([now(), bytes]);
+    written += bytes;
+    return true;
+  };
+
   return {
     get: (key) => guarded(() => store.get(key)),
-    set: (key, value, ttlMs) => guarded(() => store.set(key, value, ttlMs)),
+    set: (key, value, ttlMs) => (withinWriteBudget(2 * value.length + key.length) ? guarded(() => store.set(key, value, ttlMs)) : Promise.resolve()),
     readEpochs(names) {
       const id = names.join('\n');
       const cached = memo.get(id);
@@ -88,7 +108,9 @@ export function createCacheFront(store: CacheStore, options: CacheFrontOptions =
 export function createCacheInvalidator(store: CacheStore): CacheInvalidator {
   return {
     async invalidate(scopes: CacheScope[]) {
-      const names = [...new Set(scopes.map(epochName))];
+      // Customers are not cache scopes: their sessions are refused instead (see gateway.ts).
+      const epochScopes = scopes.filter((scope): scope is EpochScope => scope.kind !== 'customer');
+      const names = [...new Set(epochScopes.map(epochName))];
       await Promise.all(names.map((name) => store.bumpEpoch(name)));
     },
   };

@@ -1,9 +1,19 @@
 /**
- * What a change in the store makes stale, in the scopes the response and pricing caches are keyed by.
+ * What a change in the store makes stale: scopes the response and pricing caches are keyed by, and customers
+ * whose sessions no longer describe them.
  * BigCommerce webhooks (src/webhooks/) map events to these; the caches (src/cache/) apply them by bumping
  * the scope's generation ("epoch"), never by scanning keys.
  */
 export type CacheScope =
+  | EpochScope
+  /**
+   * One customer changed (moved to another group, deleted): their sessions issued before are refused, so their
+   * next request is answered — and cached — as who they are now, never under the group their session named.
+   */
+  | { kind: 'customer'; customerId: number };
+
+/** The scopes a cache entry's key carries a generation ("epoch") of. */
+export type EpochScope =
   /** Catalog data of a channel (products, SKUs, categories, inventory): every group's entries in it. */
   | { kind: 'catalog'; channelId: number }
   /** One customer group's prices (its price list records or assignment changed). */

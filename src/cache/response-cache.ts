@@ -24,7 +24,7 @@
  * whichever plugin chose the execute function.
  */
 import { createHash } from 'node:crypto';
-import { getOperationAST, GraphQLError, type ASTVisitor, type DocumentNode, type ExecutionResult, type ValidationContext } from 'graphql';
+import { getOperationAST, GraphQLError, type ASTVisitor, type DocumentNode, type ExecutionResult, type OperationDefinitionNode, type ValidationContext } from 'graphql';
 import type { Plugin, YogaInitialContext } from 'graphql-yoga';
 import type { CacheConfig } from '../config';
 import type { GatewayContext } from '../context';
@@ -113,6 +113,15 @@ export function combinedStatus(statuses: CacheStatus[]): CacheStatus {
   return statuses.every((status) => status === 'HIT') ? 'HIT' : 'MISS';
 }
 
+function declaredVariables(operation: OperationDefinitionNode, values: Record<string, unknown> | null | undefined): Record<string, unknown> {
+  const declared: Record<string, unknown> = {};
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (values && Object.prototype.hasOwnProperty.call(values, name)) declared[name] = values[name];
+  }
+  return declared;
+}
+
 function etagOf(text: string): string {
   return `"${createHash('sha256').update(text).digest('base64url')}"`;
 }
@@ -174,7 +183,8 @@ export function createResponseCache(deps: ResponseCacheDeps): ResponseCache {
           ...epochs,
           documentHash(args.document),
           args.operationName ?? '',
-          canonicalJson(args.variableValues ?? {}),
+          // Declared variables only: graphql-js ignores the others, and junk in them must not make new entries.
+          canonicalJson(declaredVariables(operation, args.variableValues)),
         ]);
         const text = await deps.store.get(key);
         if (text !== undefined) {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { GatewayContext } from '../context';
-import type { CacheScope } from './invalidation';
+import type { EpochScope } from './invalidation';
 
 /** A shopper's customer group, or guests (who are a scope of their own, whatever group BigCommerce gives them). */
 export type GroupScope = number | 'guest';
@@ -14,7 +14,7 @@ export function groupOf(ctx: Pick<GatewayContext, 'shopper'>): GroupScope {
 }
 
 /** The epoch (generation) name of an invalidation scope; one per channel's catalog, per group, for guests, for all. */
-export function epochName(scope: CacheScope): string {
+export function epochName(scope: EpochScope): string {
   switch (scope.kind) {
     case 'catalog':
       return `catalog:${scope.channelId}`;

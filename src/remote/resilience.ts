@@ -67,6 +67,9 @@ export function createResilience(options: ResilienceOptions): Resilience {
     state: () => STATES[breaker.state],
     async run(attempt, call) {
       if (breaker.state === CircuitState.HalfOpen) throw unavailable();
+      // A request whose budget is already spent (by its earlier calls) says nothing about the upstream: refused
+      // here, outside the breaker, so it neither counts as a failure nor spends a half-open probe.
+      if (call.deadline - Date.now() <= 0) throw timedOut(call.budgetMs);
       const withDeadline = async (): Promise<Awaited<ReturnType<typeof attempt>>> => {
         const remaining = call.deadline - Date.now();
         if (remaining <= 0) throw timedOut(call.budgetMs);

@@ -21,9 +21,9 @@ function boundKey(key: string): string {
 
 /**
  * A map whose entries expire at a unix-ms deadline and that never holds more than `maxEntries`: expired
- * entries go first, then the oldest ones (insertion order).
+ * entries go first, then the oldest ones (insertion order), reported through `onForgetLive`.
  */
-function expiringMap<V>(now: () => number, maxEntries: number) {
+function expiringMap<V>(now: () => number, maxEntries: number, onForgetLive?: () => void) {
   const entries = new Map<string, { value: V; expiresAt: number }>();
   const live = (key: string) => {
     key = boundKey(key);
@@ -40,6 +40,7 @@ function expiringMap<V>(now: () => number, maxEntries: number) {
     for (const key of entries.keys()) {
       if (entries.size < maxEntries) break;
       entries.delete(key);
+      onForgetLive?.();
     }
   };
   return {
@@ -53,8 +54,13 @@ function expiringMap<V>(now: () => number, maxEntries: number) {
   };
 }
 
-export function createMemoryRevocationStore(now: () => number, maxEntries = MEMORY_STORE_MAX_ENTRIES): RevocationStore {
-  const revoked = expiringMap<true>(now, maxEntries);
+/**
+ * `onForgetLive` is told when a revocation that has not expired is dropped to make room: what it protected is
+ * no longer known (createMemoryStores then moves its stateSince forward, failing closed).
+ */
+export function createMemoryRevocationStore(now: () => number, maxEntries = MEMORY_STORE_MAX_ENTRIES, onForgetLive?: () => void): RevocationStore {
+  const revoked = expiringMap<true>(now, maxEntries, onForgetLive);
+  const customers = expiringMap<number>(now, maxEntries, onForgetLive);
   return {
     async revoke(sessionId, expiresAtSeconds) {
       revoked.set(sessionId, true, expiresAtSeconds * 1000);
@@ -62,11 +68,18 @@ export function createMemoryRevocationStore(now: () => number, maxEntries = MEMO
     async isRevoked(sessionId) {
       return revoked.get(sessionId) !== undefined;
     },
+    async revokeCustomer(customerId, atSeconds, untilSeconds) {
+      const previous = customers.get(String(customerId))?.value ?? 0;
+      customers.set(String(customerId), Math.max(previous, atSeconds), untilSeconds * 1000);
+    },
+    async customerRevokedAt(customerId) {
+      return customers.get(String(customerId))?.value;
+    },
   };
 }
 
-export function createMemorySingleUseStore(now: () => number, maxEntries = MEMORY_STORE_MAX_ENTRIES): SingleUseStore {
-  const claimed = expiringMap<true>(now, maxEntries);
+export function createMemorySingleUseStore(now: () => number, maxEntries = MEMORY_STORE_MAX_ENTRIES, onForgetLive?: () => void): SingleUseStore {
+  const claimed = expiringMap<true>(now, maxEntries, onForgetLive);
   return {
     async claim(id, forgetAtSeconds) {
       if (claimed.get(id)) return false;
@@ -98,13 +111,17 @@ export function createMemoryCounterStore(now: () => number, maxEntries = MEMORY_
 
 /** One process's state: correct for a single instance only (several instances need REDIS_URL). */
 export function createMemoryStores(now: () => number, options: { cacheMaxBytes?: number } = {}): GatewayStores {
-  // This process's memory holds every revocation and spent token since it started, and nothing older.
-  const since = Math.floor(now() / 1000);
+  // This process's memory holds every revocation and spent token since it started, and nothing older — until a
+  // full store has to drop one that still matters: then it holds everything only from that moment on.
+  let since = Math.floor(now() / 1000);
+  const forgotLive = () => {
+    since = Math.max(since, Math.floor(now() / 1000));
+  };
   return {
     kind: 'memory',
     stateSince: async () => since,
-    revocations: createMemoryRevocationStore(now),
-    singleUse: createMemorySingleUseStore(now),
+    revocations: createMemoryRevocationStore(now, MEMORY_STORE_MAX_ENTRIES, forgotLive),
+    singleUse: createMemorySingleUseStore(now, MEMORY_STORE_MAX_ENTRIES, forgotLive),
     counters: createMemoryCounterStore(now),
     cache: createMemoryCacheStore({ maxBytes: options.cacheMaxBytes }),
     ping: async () => undefined,

@@ -65,6 +65,19 @@ function revocationStore(redis: RedisConnection, keyPrefix: string): RevocationS
       const found = await redis.run(store, 'EXISTS', (client) => client.exists(redisKey(keyPrefix, 'revoked', sessionId)));
       return found === 1;
     },
+    async revokeCustomer(customerId, atSeconds, untilSeconds) {
+      const at = expiryMs(untilSeconds);
+      // A later time only replaces an earlier one in practice (events arrive in order within seconds); a
+      // plain SET keeps this one single-key command.
+      await redis.run(store, 'SET', (client) =>
+        client.set(redisKey(keyPrefix, 'revoked', `customer:${customerId}`), String(Math.floor(atSeconds)), { expiration: { type: 'PXAT', value: at } }),
+      );
+    },
+    async customerRevokedAt(customerId) {
+      const value = await redis.run(store, 'GET', (client) => client.get(redisKey(keyPrefix, 'revoked', `customer:${customerId}`)));
+      const at = Number(value);
+      return typeof value === 'string' && Number.isFinite(at) ? at : undefined;
+    },
   };
 }
 

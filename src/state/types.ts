@@ -29,6 +29,10 @@ export interface RevocationStore {
   /** Resolves only once the revocation is stored: a logout that answers success is never lost. */
   revoke(sessionId: string, expiresAtSeconds: number): Promise<void>;
   isRevoked(sessionId: string): Promise<boolean>;
+  /** Every session of the customer issued at or before `atSeconds` is ended; remembered until `untilSeconds`. */
+  revokeCustomer(customerId: number, atSeconds: number, untilSeconds: number): Promise<void>;
+  /** When the customer's sessions were last ended as a whole (revokeCustomer), if at all. */
+  customerRevokedAt(customerId: number): Promise<number | undefined>;
 }
 
 /** One-time token ids (e.g. Current Customer JWTs exchanged for sessions). */

@@ -82,6 +82,13 @@ export function planForEvent(scope: string, data: unknown, options: MappingOptio
     return typeof resource === 'string' && CATALOG_METAFIELD_RESOURCES.has(resource) ? only(catalogOf(options.channelId)) : null;
   }
 
+  // A customer's group (and so their prices) may have changed, or the customer is gone: their sessions from
+  // before say otherwise. developer.bigcommerce.com/docs/integrations/webhooks/events#customer
+  if (scope === 'store/customer/updated' || scope === 'store/customer/deleted') {
+    const customerId = isObject(data) ? idOf(data.id) : undefined;
+    return customerId === undefined ? null : only({ kind: 'customer', customerId });
+  }
+
   const channelEvent = /^store\/channel\/(\d+)\/(.+)$/.exec(scope);
   if (channelEvent) {
     const channelId = Number(channelEvent[1]);
@@ -144,9 +151,9 @@ export async function resolvePlan(plan: EventPlan, resolveGroups: PriceListGroup
   return uniqueScopes(scopes);
 }
 
-/** Without duplicates; `all` alone when present (it covers everything else). */
+/** Without duplicates; `all` alone when present (it covers every other cache scope, but not customers). */
 export function uniqueScopes(scopes: CacheScope[]): CacheScope[] {
-  if (scopes.some((scope) => scope.kind === 'all')) return [ALL];
+  if (scopes.some((scope) => scope.kind === 'all')) return [ALL, ...uniqueScopes(scopes.filter((scope) => scope.kind === 'customer'))];
   const seen = new Map<string, CacheScope>();
   for (const scope of scopes) seen.set(JSON.stringify(scope), scope);
   return [...seen.values()];

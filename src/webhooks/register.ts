@@ -31,6 +31,9 @@ export function gatewayWebhookScopes(channelId: number): string[] {
     'store/priceList/records/deleted',
     'store/priceList/assignment/updated',
     'store/priceList/assignment/deleted',
+    // A customer moved to another group keeps a session naming the old one: it is refused (and re-opened).
+    'store/customer/updated',
+    'store/customer/deleted',
     `${channel}/product/assigned`,
     `${channel}/product/unassigned`,
     `${channel}/category/created`,

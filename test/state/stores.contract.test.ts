@@ -62,6 +62,17 @@ function contract(makeBackend: () => Backend): void {
         expect(await stores.revocations.isRevoked('s1')).toBe(false);
       });
 
+      it("ends a customer's sessions as a whole, visibly to every instance, until any could have expired", async () => {
+        const now = seconds(backend.now());
+        expect(await stores.revocations.customerRevokedAt(42)).toBeUndefined();
+        await stores.revocations.revokeCustomer(42, now, now + 1);
+        const peer = await backend.open(namespace);
+        expect(await peer.revocations.customerRevokedAt(42)).toBe(now);
+        expect(await peer.revocations.customerRevokedAt(43)).toBeUndefined();
+        await backend.passTime((now + 1) * 1000);
+        expect(await stores.revocations.customerRevokedAt(42)).toBeUndefined();
+      });
+
       it('stores nothing lasting for a session that has already expired', async () => {
         await stores.revocations.revoke('old', seconds(backend.now()) - 60);
         expect(await stores.revocations.isRevoked('old')).toBe(false);
