@@ -614,13 +614,16 @@ function loadStats(result: autocannon.Result): LoadStats {
   };
 }
 
-const isRefusal = (body: string): boolean => body.includes('"MAX_SELECTIONS"');
+/** Refused by the selection limits, or (once the client has sent enough of them) unread as TOO_MANY_REFUSED. */
+const isRefusal = (body: string): boolean => body.includes('"MAX_SELECTIONS"') || body.includes('"TOO_MANY_REFUSED"');
+/** The attacker is a client of its own (the bench gateway trusts one proxy hop: loopback is the "proxy"). */
+const ATTACKER_ADDRESS = '203.0.113.66';
 
 function startAttack(target: Target, durationS: number): Cannon {
   return startCannon({
     url: target.url,
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', ...target.headers },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...target.headers, 'x-forwarded-for': ATTACKER_ADDRESS },
     body: ATTACK_BODY,
     idReplacement: true,
     connections: SETTINGS.attackConnections,

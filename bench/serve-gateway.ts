@@ -36,6 +36,9 @@ async function main(): Promise<void> {
     LOG_LEVEL: process.env.BENCH_GATEWAY_LOG_LEVEL ?? 'warn',
     // All bench traffic comes from one loopback address: the per-client catalog budget would refuse it.
     GATEWAY_CLIENT_REST_CALLS_PER_MINUTE: '1000000',
+    // Scenario v's attacker says who it is in X-Forwarded-For (loopback is the one trusted hop); traffic without
+    // the header is the socket's address, as before.
+    GATEWAY_TRUST_PROXY: 'true',
     GATEWAY_CACHE: cacheSetting(),
     ...(process.env.BENCH_GATEWAY_CACHE_TTL_S ? { GATEWAY_CACHE_TTL_SECONDS: process.env.BENCH_GATEWAY_CACHE_TTL_S } : {}),
   });

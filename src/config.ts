@@ -118,6 +118,8 @@ export interface OperationLimits {
   maxFieldMerges: number;
   introspection: boolean;
   fieldSuggestions: boolean;
+  /** Documents refused by these limits one client may send per minute before its requests are refused unread. */
+  maxRefusalsPerMinute: number;
 }
 
 export interface LoginLimits {
@@ -323,6 +325,7 @@ export function parseConfig(env: Env): StartupConfig {
       maxSelections: int('GATEWAY_MAX_SELECTIONS', 2000, 100, 1_000_000),
       maxSelectionsPerSet: int('GATEWAY_MAX_SELECTIONS_PER_SET', 250, 10, 100_000),
       maxFieldMerges: int('GATEWAY_MAX_FIELD_MERGES', 2000, 10, 10_000_000),
+      maxRefusalsPerMinute: int('GATEWAY_MAX_REFUSALS_PER_MINUTE', 30, 1, 1_000_000),
       // Off in production unless enabled: the schema is public through the Storefront API anyway, but the
       // gateway's own additions and a free schema map are not something to serve by default.
       introspection: bool('GATEWAY_INTROSPECTION', !production),

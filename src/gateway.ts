@@ -16,6 +16,7 @@ import { graphiqlPagePlugin } from './plugins/graphiql-page';
 import { createMetrics, type GatewayMetrics } from './plugins/metrics';
 import { operationLimitPlugins } from './plugins/operation-limits';
 import { boundedParseCaches } from './plugins/parse-cache';
+import { refusalThrottlePlugin } from './plugins/refusal-throttle';
 import { requestLogPlugin } from './plugins/request-log';
 import { corsFor, responseHeadersPlugin } from './plugins/response-headers';
 import { storefrontPassthroughPlugin } from './plugins/storefront-passthrough';
@@ -28,6 +29,7 @@ import { createMemoryStores } from './state/memory';
 import { createRedisStores } from './state/redis';
 import type { GatewayStores } from './state/types';
 import { createUpstreams, type Upstreams } from './upstreams';
+import { createClientAddressResolver } from './http/client-address';
 import { WEBHOOK_SECRET_HEADER, createPriceListGroupResolver, webhookEndpointPlugin, webhookMetrics } from './webhooks';
 import { createClientRestBudget } from './remote/rest-quota';
 import { createCacheFront, createCacheInvalidator } from './cache/cache-front';
@@ -248,6 +250,12 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
         ? [graphiqlPagePlugin({ endpoint: GRAPHQL_ENDPOINT, options: { title: 'Storefront gateway', defaultQuery: GRAPHIQL_DEFAULT_QUERY } })]
         : []),
       metrics.plugin('/metrics'),
+      refusalThrottlePlugin({
+        maxPerMinute: config.limits.maxRefusalsPerMinute,
+        clientAddress: createClientAddressResolver(config.trustProxy),
+        graphqlEndpoint: GRAPHQL_ENDPOINT,
+        now,
+      }),
       requestLogPlugin({ logger, metrics, now, graphqlEndpoint: GRAPHQL_ENDPOINT, cacheStatus: responseCache.statusOf }) as Plugin,
       // Cookie-authenticated requests must not be "simple" requests a foreign page can send without preflight.
       csrfPreventionPlugin(),

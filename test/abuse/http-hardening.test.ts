@@ -1,6 +1,7 @@
 // The HTTP layer in front of GraphQL: CORS only for the configured origins (never `null`), response headers for
 // shopper data and HTML, slow bodies cut, connections capped.
 import { connect } from 'node:net';
+import { parseConfig } from '../../src/config';
 import { startGateway, startStack, loginAs, WHOLESALE, type Stack } from '../helpers/stack';
 
 const ALLOWED = ['https://shop.example.com', 'https://www.shop.example.com'];
@@ -90,5 +91,38 @@ describe('slow and numerous connections', () => {
     } finally {
       await gateway.close();
     }
+  });
+});
+
+describe('a client that keeps sending documents the limits refuse', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ config: { trustProxy: true, limits: { ...parseConfig({}).limits, maxRefusalsPerMinute: 5 } } });
+  });
+  afterAll(() => stack.close());
+
+  const repeated = (i: number) => `# ${i}\n{ site { ${Array.from({ length: 300 }, () => 'products { edges { node { name } } }').join(' ')} } }`;
+  const deep = (i: number) => {
+    let inner = 'name';
+    for (let level = 0; level < 8; level++) inner = level % 2 === 0 ? `products { edges { node { ${inner} } } }` : `categories { edges { node { ${inner} } } }`;
+    return `# ${i}\n{ site { ${inner} } }`;
+  };
+
+  it.each<[string, (i: number) => string, string]>([
+    ['repeated selections', repeated, '198.51.100.201'],
+    ['deep nesting', deep, '198.51.100.202'],
+  ])('is answered unread after the limit (%s); other clients are served', async (_name, document, ip) => {
+    const send = (query: string, from: string) =>
+      fetch(stack.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': from }, body: JSON.stringify({ query }) });
+    for (let i = 0; i < 5; i++) {
+      const refused = (await (await send(document(i), ip)).json()) as { errors: Array<{ extensions: { code: string } }> };
+      expect(refused.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    }
+    const throttled = await send(document(99), ip);
+    expect(throttled.status).toBe(429);
+    expect(((await throttled.json()) as { errors: Array<{ extensions: Record<string, unknown> }> }).errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', reason: 'TOO_MANY_REFUSED' });
+    // Even a good query from that client waits; everyone else is served.
+    expect((await send('{ site { settings { storeName } } }', ip)).status).toBe(429);
+    expect((await send('{ site { settings { storeName } } }', '198.51.100.250')).status).toBe(200);
   });
 });
