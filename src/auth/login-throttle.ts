@@ -1,5 +1,6 @@
 import type { LoginLimits } from '../config';
 import { gatewayError } from '../errors';
+import { limitKeyOf } from '../http/client-address';
 import type { CounterStore } from '../state/types';
 
 /**
@@ -17,7 +18,7 @@ export function createLoginThrottle(deps: { store: CounterStore; limits: LoginLi
     async beforeAttempt(ip: string, email: string): Promise<void> {
       const failures = await deps.store.peek(emailKey(email));
       if (failures && failures.count >= deps.limits.maxFailuresPerEmail) throw limited(failures.resetAt);
-      const attempts = await deps.store.increment(`login:ip:${ip}`, windowMs);
+      const attempts = await deps.store.increment(`login:ip:${limitKeyOf(ip)}`, windowMs);
       if (attempts.count > deps.limits.maxAttemptsPerIp) throw limited(attempts.resetAt);
       const pending = await deps.store.increment(emailKey(email), windowMs);
       if (pending.count > deps.limits.maxFailuresPerEmail) throw limited(pending.resetAt);

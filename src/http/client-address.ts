@@ -1,4 +1,4 @@
-import { BlockList, isIP, isIPv4 } from 'node:net';
+import { BlockList, isIP, isIPv4, isIPv6 } from 'node:net';
 
 /**
  * Which proxies in front of the gateway may report the client's address in `X-Forwarded-For`:
@@ -161,4 +161,22 @@ export function createClientAddressResolver(setting: TrustProxySetting): ClientA
     }
     return client ?? '';
   };
+}
+
+/**
+ * What per-address limits count by: an IPv4 address as it is, an IPv6 address by its /64 — the block one
+ * subscriber or host is typically given, inside which a client can pick a new address for every request.
+ */
+export function limitKeyOf(address: string): string {
+  if (!isIPv6(address)) return address;
+  const [head, tail = ''] = address.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  // An embedded IPv4 tail (::ffff:1.2.3.4) takes two groups; only the first four groups matter here.
+  const missing = 8 - left.length - right.length - right.filter((group) => group.includes('.')).length;
+  const groups = address.includes('::') ? [...left, ...Array<string>(Math.max(0, missing)).fill('0'), ...right] : left;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => (parseInt(group, 16) || 0).toString(16))
+    .join(':')}::/64`;
 }

@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import type { ClientAddressResolver } from '../http/client-address';
+import { limitKeyOf, type ClientAddressResolver } from '../http/client-address';
 import { createMemoryCounterStore } from '../state/memory';
 
 /** Refusals by the gateway's own limits: documents built to cost work (see operation-limits.ts). */
@@ -32,7 +32,7 @@ function refusedByLimits(result: unknown): boolean {
 export function refusalThrottlePlugin(deps: { maxPerMinute: number; clientAddress: ClientAddressResolver; graphqlEndpoint: string; now: () => number }): Plugin {
   const refusals = createMemoryCounterStore(deps.now);
   const clients = new WeakMap<Request, string>();
-  const key = (ip: string) => `refused:${ip}`;
+  const key = (ip: string) => `refused:${limitKeyOf(ip)}`;
   return {
     async onRequest({ request, serverContext, url, endResponse, fetchAPI }) {
       if (url.pathname !== deps.graphqlEndpoint) return;

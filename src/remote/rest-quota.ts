@@ -1,4 +1,5 @@
 import { gatewayError } from '../errors';
+import { limitKeyOf } from '../http/client-address';
 import { StoreUnavailableError, type CounterStore, type CounterWindow } from '../state/types';
 
 /** Why a REST call is made: catalog reads may be refused to keep quota for what a shopper cannot do without. */
@@ -76,7 +77,7 @@ export function createClientRestBudget(deps: {
     async spend(clientIp, calls) {
       let window: CounterWindow | undefined;
       try {
-        for (let i = 0; i < calls; i++) window = await deps.counters.increment(`rest:ip:${clientIp}`, deps.windowMs);
+        for (let i = 0; i < calls; i++) window = await deps.counters.increment(`rest:ip:${limitKeyOf(clientIp)}`, deps.windowMs);
       } catch (error) {
         if (error instanceof StoreUnavailableError) return;
         throw error;

@@ -1,4 +1,4 @@
-import { canonicalAddress, createClientAddressResolver, parseForwardedEntry, parseTrustProxy, type TrustProxySetting } from '../../src/http/client-address';
+import { canonicalAddress, createClientAddressResolver, limitKeyOf, parseForwardedEntry, parseTrustProxy, type TrustProxySetting } from '../../src/http/client-address';
 
 const PROXY = '10.0.0.5';
 const clientOf = (setting: TrustProxySetting, socket: string | undefined, xff?: string | string[]) =>
@@ -141,5 +141,25 @@ describe('client address', () => {
         expect([PROXY, '']).toContain(address);
       }
     }
+  });
+});
+
+describe('limitKeyOf (what per-address limits count by)', () => {
+  it.each([
+    ['203.0.113.7', '203.0.113.7'],
+    ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::/64'],
+    ['2001:db8:1:2:ffff:ffff:ffff:ffff', '2001:db8:1:2::/64'],
+    ['2001:0db8:0001:0002::9', '2001:db8:1:2::/64'],
+    ['2001:db8::1', '2001:db8:0:0::/64'],
+    ['::1', '0:0:0:0::/64'],
+    ['fe80::1:2', 'fe80:0:0:0::/64'],
+  ])('%s → %s', (address, key) => {
+    expect(limitKeyOf(address)).toBe(key);
+  });
+
+  it('puts every address of one /64 under one key, and neighbouring /64s under others', () => {
+    const keys = new Set(Array.from({ length: 50 }, (_, i) => limitKeyOf(`2001:db8:aa:bb:${i.toString(16)}::${(i * 7).toString(16)}`)));
+    expect(keys).toEqual(new Set(['2001:db8:aa:bb::/64']));
+    expect(limitKeyOf('2001:db8:aa:bc::1')).not.toBe(limitKeyOf('2001:db8:aa:bb::1'));
   });
 });

@@ -22,4 +22,12 @@ describe('login throttle', () => {
     now += 61_000;
     await expect(throttle.beforeAttempt('9.9.9.9', 'u9@example.com')).resolves.toBeUndefined();
   });
+
+  it('counts an IPv6 client by its /64: a new address per attempt does not reset the limit', async () => {
+    const now = 1_000_000;
+    const throttle = createLoginThrottle({ store: createMemoryCounterStore(() => now), limits, now: () => now });
+    for (let i = 0; i < 4; i++) await throttle.beforeAttempt(`2001:db8:7:8::${i + 1}`, `v${i}@example.com`);
+    await expect(throttle.beforeAttempt('2001:db8:7:8:dead:beef:0:1', 'v9@example.com')).rejects.toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
+    await expect(throttle.beforeAttempt('2001:db8:7:9::1', 'v9@example.com')).resolves.toBeUndefined();
+  });
 });
