@@ -41,6 +41,8 @@ export const RESERVED_ALIAS = /^__(responseCache|gatewayCache)/i;
 
 /** Version of the key layout: a change of what goes into a key changes it, so old entries are never read. */
 const KEY_VERSION = 'response:v1';
+/** How long a miss waits for an identical miss already on its way upstream before going itself. */
+const LEADER_WAIT_MS = 5000;
 
 export interface ResponseCacheDeps {
   config: CacheConfig;
@@ -156,6 +158,39 @@ export function createResponseCache(deps: ResponseCacheDeps): ResponseCache {
   };
   const statusOf = (request: Request): CacheStatus => combinedStatus(records.get(request)?.statuses ?? []);
 
+  /**
+   * Misses of one key at the same moment (an entry just expired or was invalidated, and a page is popular) go
+   * upstream once: the first request leads, the others wait for its answer — at most LEADER_WAIT_MS, after
+   * which (or when the leader's answer is not cacheable) they execute themselves. Per instance.
+   */
+  const leaders = new Map<string, Promise<string | undefined>>();
+  const lead = (key: string): ((text: string | undefined) => void) => {
+    let settle: (text: string | undefined) => void = () => undefined;
+    const answer = new Promise<string | undefined>((resolve) => (settle = resolve));
+    leaders.set(key, answer);
+    // A leader whose execution ends without onExecuteDone must not hold its key forever.
+    const expiry = setTimeout(() => release(undefined), LEADER_WAIT_MS);
+    expiry.unref();
+    const release = (text: string | undefined) => {
+      clearTimeout(expiry);
+      if (leaders.get(key) === answer) leaders.delete(key);
+      settle(text);
+    };
+    return release;
+  };
+  const answerOf = async (leader: Promise<string | undefined>): Promise<string | undefined> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const gaveUp = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), LEADER_WAIT_MS);
+      timer.unref();
+    });
+    try {
+      return await Promise.race([leader, gaveUp]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
   const plugin: Plugin<GatewayContext & YogaInitialContext> = {
     onValidate({ addValidationRule }) {
       // Always, also with the cache off: the same document is refused the same way whatever GATEWAY_CACHE says.
@@ -171,6 +206,7 @@ export function createResponseCache(deps: ResponseCacheDeps): ResponseCache {
       if (verdict(args.schema, args.document) !== 'cacheable') return note(record, 'BYPASS');
 
       let key: string;
+      let settle: (text: string | undefined) => void = () => undefined;
       try {
         const group = groupOf(ctx);
         const epochs = await deps.store.readEpochs(epochNamesFor(deps.channelId, group));
@@ -186,25 +222,34 @@ export function createResponseCache(deps: ResponseCacheDeps): ResponseCache {
           // Declared variables only: graphql-js ignores the others, and junk in them must not make new entries.
           canonicalJson(declaredVariables(operation, args.variableValues)),
         ]);
-        const text = await deps.store.get(key);
+        // Claimed before the first await: of simultaneous misses exactly one leads (see lead).
+        const leader = leaders.get(key);
+        settle = leader ? () => undefined : lead(key);
+        const text = (await deps.store.get(key)) ?? (leader ? await answerOf(leader) : undefined);
         if (text !== undefined) {
+          settle(text);
           note(record, 'HIT', text);
           setResultAndStopExecution(resultOf(text));
           return;
         }
       } catch {
         // The cache cannot be read (Redis down): answer without it, and store nothing.
+        settle(undefined);
         return note(record, 'BYPASS');
       }
 
       return {
         async onExecuteDone({ result, setResult }) {
           const executed = result as ExecutionResult | AsyncIterable<unknown>;
-          if (Symbol.asyncIterator in executed) return note(record, 'BYPASS');
           // Results with errors (a failed upstream, a refused argument) are never stored; nor are extensions.
-          if (executed.errors?.length || executed.extensions !== undefined || !executed.data) return note(record, 'BYPASS');
+          if (Symbol.asyncIterator in executed || executed.errors?.length || executed.extensions !== undefined || !executed.data) {
+            settle(undefined);
+            return note(record, 'BYPASS');
+          }
           const stringify = (executed as CachedResult).stringify ?? JSON.stringify;
           const text = stringify(executed);
+          // Requests that asked for the same entry meanwhile are answered with these bytes (see lead).
+          settle(text);
           setResult(resultOf(text, executed.data));
           try {
             await deps.store.set(key, text, ttlMs);
