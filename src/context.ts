@@ -74,6 +74,12 @@ function sessionCredential(request: Request, cookieName: string): { token: strin
   return cookie === undefined ? undefined : { token: cookie, fromCookie: true };
 }
 
+/** Whether the request carries the gateway's server key (a trusted server-to-server caller). */
+export function isTrustedServer(request: Request, serverKey: string | undefined): boolean {
+  const sent = request.headers.get('x-gateway-server-key');
+  return serverKey !== undefined && sent !== null && constantTimeEqual(sent, serverKey);
+}
+
 function constantTimeEqual(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
@@ -122,14 +128,13 @@ export function createContextFactory(deps: ContextDeps) {
     }
     const correlationHeader = request.headers.get('x-correlation-id');
     const language = request.headers.get('accept-language');
-    const serverKey = request.headers.get('x-gateway-server-key');
     return {
       session,
       shopper: session?.shopper ?? null,
       clientIp: clientIpOf(request, socketAddress, clientAddress),
       correlationId: safeHeaderId(correlationHeader) ?? randomUUID(),
       acceptLanguage: language && ACCEPT_LANGUAGE.test(language) ? language : undefined,
-      trustedServer: deps.serverKey !== undefined && serverKey !== null && constantTimeEqual(serverKey, deps.serverKey),
+      trustedServer: isTrustedServer(request, deps.serverKey),
       responseCookies,
       tally: perRequest.tally,
       loaders: perRequest.loaders,

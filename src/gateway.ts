@@ -2,7 +2,7 @@ import { OperationTypeNode, parse, type GraphQLSchema } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config';
-import { createContextFactory, type GatewayContext } from './context';
+import { createContextFactory, isTrustedServer, type GatewayContext } from './context';
 import { maskError, validationErrorCodesPlugin } from './error-masking';
 import { clearedSessionCookie } from './auth/session-cookie';
 import { createLoginThrottle } from './auth/login-throttle';
@@ -255,6 +255,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
         clientAddress: createClientAddressResolver(config.trustProxy),
         graphqlEndpoint: GRAPHQL_ENDPOINT,
         now,
+        isTrustedServer: (request) => isTrustedServer(request, config.serverKey),
       }),
       requestLogPlugin({ logger, metrics, now, graphqlEndpoint: GRAPHQL_ENDPOINT, cacheStatus: responseCache.statusOf }) as Plugin,
       // Cookie-authenticated requests must not be "simple" requests a foreign page can send without preflight.

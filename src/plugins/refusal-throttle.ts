@@ -27,15 +27,23 @@ function refusedByLimits(result: unknown): boolean {
  * refusals its requests are answered RATE_LIMITED before their body is read or parsed — a refused document
  * still costs its parse (bounded by the token limit, milliseconds each), and a stream of new ones would
  * otherwise hold the event loop for everyone. Counted per instance (it protects this process's CPU), in a
- * bounded in-memory store, by the same client address as every other limit.
+ * bounded in-memory store, by the same client address as every other limit. Trusted servers are exempt, as from
+ * the REST budget.
  */
-export function refusalThrottlePlugin(deps: { maxPerMinute: number; clientAddress: ClientAddressResolver; graphqlEndpoint: string; now: () => number }): Plugin {
+export function refusalThrottlePlugin(deps: {
+  maxPerMinute: number;
+  clientAddress: ClientAddressResolver;
+  graphqlEndpoint: string;
+  now: () => number;
+  /** Trusted servers (an SSR tier) speak for many shoppers from one address: never throttled as one client. */
+  isTrustedServer: (request: Request) => boolean;
+}): Plugin {
   const refusals = createMemoryCounterStore(deps.now);
   const clients = new WeakMap<Request, string>();
   const key = (ip: string) => `refused:${limitKeyOf(ip)}`;
   return {
     async onRequest({ request, serverContext, url, endResponse, fetchAPI }) {
-      if (url.pathname !== deps.graphqlEndpoint) return;
+      if (url.pathname !== deps.graphqlEndpoint || deps.isTrustedServer(request)) return;
       const socket = (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket;
       const ip = deps.clientAddress(socket?.remoteAddress, request.headers.get('x-forwarded-for'));
       clients.set(request, ip);

@@ -2,7 +2,7 @@
 // shopper data and HTML, slow bodies cut, connections capped.
 import { connect } from 'node:net';
 import { parseConfig } from '../../src/config';
-import { startGateway, startStack, loginAs, WHOLESALE, type Stack } from '../helpers/stack';
+import { startGateway, startStack, loginAs, SERVER_KEY, WHOLESALE, type Stack } from '../helpers/stack';
 
 const ALLOWED = ['https://shop.example.com', 'https://www.shop.example.com'];
 
@@ -124,5 +124,16 @@ describe('a client that keeps sending documents the limits refuse', () => {
     // Even a good query from that client waits; everyone else is served.
     expect((await send('{ site { settings { storeName } } }', ip)).status).toBe(429);
     expect((await send('{ site { settings { storeName } } }', '198.51.100.250')).status).toBe(200);
+  });
+
+  it('never throttles a trusted server (an SSR tier speaks for many shoppers from one address)', async () => {
+    const send = (query: string) =>
+      fetch(stack.gateway.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.203', 'x-gateway-server-key': SERVER_KEY },
+        body: JSON.stringify({ query }),
+      });
+    for (let i = 0; i < 8; i++) expect((await send(repeated(i))).status).toBe(200);
+    expect((await send('{ site { settings { storeName } } }')).status).toBe(200);
   });
 });
