@@ -6,7 +6,7 @@
 // In sandbox mode (BC_STOREFRONT_URL unset) `npm start` registers with the embedded sandbox itself.
 import { ConfigError, parseConfig } from '../src/config';
 import { WEBHOOK_PATH } from '../src/webhooks/endpoint';
-import { createAdminRestClient } from '../src/webhooks/admin-rest';
+import { createAdminRestClient } from '../src/remote/admin-rest';
 import { describeRegistrations, gatewayWebhookScopes, registerWebhooks } from '../src/webhooks/register';
 import { WEBHOOK_SECRET_HEADER } from '../src/webhooks/verify';
 

@@ -1,8 +1,6 @@
 import type { AuthMode, StoreConfig } from './config';
-import { createHttpClient, type HttpClient } from './remote/http';
-import { createResilience } from './remote/resilience';
-import { createRestClient } from './remote/rest-client';
-import { createRestQuotaGuard } from './remote/rest-quota';
+import { createAdminRestClient } from './remote/admin-rest';
+import type { HttpClient } from './remote/http';
 import { createStorefrontToken } from './remote/storefront-tokens';
 
 /** What the gateway needs to know about a running sandbox store (structural: the gateway imports nothing from src/sandbox). */
@@ -22,27 +20,16 @@ export async function sandboxStoreConfig(
   options: { authMode: AuthMode; trustedProxySecret?: string; timeoutMs: number; http?: HttpClient; now?: () => number },
 ): Promise<StoreConfig> {
   const { identity, url } = sandbox;
-  const client = options.http ? { request: options.http, close: async () => undefined } : createHttpClient({ connections: 1 });
-  const rest = createRestClient({
-    apiUrl: url,
-    storeHash: identity.storeHash,
-    accessToken: identity.accessToken,
-    http: client.request,
-    // One call at start-up: no retries, no breaker worth keeping.
-    resilience: createResilience({ upstream: 'rest', retries: 0, backoffMs: 0, breaker: { failureThreshold: 1, halfOpenAfterMs: 0 } }),
-    timeoutMs: options.timeoutMs,
-    maxCallsPerRequest: 1,
-    quota: createRestQuotaGuard({ reserveFraction: 0, now: Date.now }),
-  });
+  const admin = createAdminRestClient({ apiUrl: url, storeHash: identity.storeHash, accessToken: identity.accessToken, timeoutMs: options.timeoutMs, http: options.http });
   let storefrontToken: string;
   try {
-    storefrontToken = await createStorefrontToken(rest, {
+    storefrontToken = await createStorefrontToken(admin.rest, {
       authMode: options.authMode,
       channelId: identity.channelId,
       expiresAt: Math.floor((options.now ?? Date.now)() / 1000) + SANDBOX_TOKEN_LIFETIME_SECONDS,
     });
   } finally {
-    await client.close();
+    await admin.close();
   }
   return {
     storeHash: identity.storeHash,

@@ -3,7 +3,7 @@
  * scope mapping (event-scopes.ts), signature checks (verify.ts), and registration of the gateway's hooks
  * (register.ts; sandbox-registration.ts for `npm start` in sandbox mode, scripts/register-webhooks.ts for a real store).
  */
-export { createAdminRestClient } from './admin-rest';
+export { createAdminRestClient } from '../remote/admin-rest';
 export { WEBHOOK_DEDUPE_SECONDS, WEBHOOK_PATH, webhookEndpointPlugin, type WebhookEndpointDeps, type WebhookEndpointPlugin, type WebhookLogger } from './endpoint';
 export { planForEvent, resolvePlan, uniqueScopes, type EventPlan, type MappingOptions, type PriceListGroupResolver } from './event-scopes';
 export { webhookMetrics, type WebhookDeliveryOutcome, type WebhookInvalidationOutcome, type WebhookObserver } from './metrics';

@@ -1,6 +1,6 @@
 import type { StoreConfig } from '../config';
 import type { HttpClient } from '../remote/http';
-import { createAdminRestClient } from './admin-rest';
+import { createAdminRestClient } from '../remote/admin-rest';
 import { WEBHOOK_PATH, type WebhookLogger } from './endpoint';
 import { describeRegistrations, gatewayWebhookScopes, registerWebhooks, type WebhookRegistration } from './register';
 import { WEBHOOK_SECRET_HEADER } from './verify';

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { createMemorySingleUseStore } from '../../src/state/memory';
 import { StoreUnavailableError, type SingleUseStore } from '../../src/state/types';
-import { createAdminRestClient } from '../../src/webhooks/admin-rest';
+import { createAdminRestClient } from '../../src/remote/admin-rest';
 import { WEBHOOK_PATH } from '../../src/webhooks/endpoint';
 import { createPriceListGroupResolver } from '../../src/webhooks/price-list-groups';
 import { gatewayWebhookScopes, registerWebhooks } from '../../src/webhooks/register';

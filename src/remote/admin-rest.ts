@@ -1,11 +1,12 @@
-import { createHttpClient, type HttpClient } from '../remote/http';
-import { createResilience } from '../remote/resilience';
-import { createRestClient, type RestClient } from '../remote/rest-client';
-import { createRestQuotaGuard } from '../remote/rest-quota';
+import { createHttpClient, type HttpClient } from './http';
+import { createResilience } from './resilience';
+import { createRestClient, type RestClient } from './rest-client';
+import { createRestQuotaGuard } from './rest-quota';
 
 /**
- * A REST client for one-off admin work outside any shopper request (webhook registration at start-up or from the
- * script): its own connection, a retry for transient failures, no per-request call bound worth speaking of.
+ * A REST client for one-off admin work outside any shopper request (the sandbox's storefront token at start-up,
+ * webhook registration at start-up or from the script): its own connection, a retry of idempotent calls after
+ * transient failures, no per-request call bound worth speaking of. Close it when done.
  */
 export function createAdminRestClient(options: {
   apiUrl: string;
