@@ -1,6 +1,6 @@
-import { errors as joseErrors, jwtVerify } from 'jose';
+import { jwtVerify } from 'jose';
 import { gatewayError } from '../errors';
-import { canonicalSignature, digest } from './jws-canonical';
+import { canonicalSignature, digest, joseFailure, type JoseFailure } from './jws-canonical';
 
 /** Tolerance for clock differences between BigCommerce and the gateway when checking `exp`/`iat`/`nbf`. */
 export const CURRENT_CUSTOMER_CLOCK_TOLERANCE_SECONDS = 30;
@@ -26,38 +26,16 @@ export interface VerifiedCurrentCustomer {
   singleUse: { key: string; forgetAtSeconds: number; issuedAtSeconds: number };
 }
 
-export type CurrentCustomerFailure =
-  | 'MALFORMED'
-  | 'ALGORITHM_NOT_ALLOWED'
-  | 'SIGNATURE_INVALID'
-  | 'EXPIRED'
-  | 'NOT_YET_VALID'
-  | 'CLAIM_INVALID'
-  | 'ALREADY_USED';
+export type CurrentCustomerFailure = JoseFailure | 'ALREADY_USED';
 
 export function rejected(reason: CurrentCustomerFailure, detail: string) {
   return gatewayError('UNAUTHENTICATED', `Current Customer JWT rejected: ${detail}`, { reason });
 }
 
-/** Maps jose failures by their `code` (never their message) to a client-facing error. */
+/** jose's failures, in this verifier's words. */
 function mapJoseError(error: unknown) {
-  const code = error instanceof joseErrors.JOSEError ? error.code : undefined;
-  switch (code) {
-    case joseErrors.JWTExpired.code:
-      return rejected('EXPIRED', 'token has expired');
-    case joseErrors.JWTClaimValidationFailed.code: {
-      const claim = (error as InstanceType<typeof joseErrors.JWTClaimValidationFailed>).claim;
-      if (claim === 'iat' || claim === 'nbf') return rejected('NOT_YET_VALID', 'token is not valid yet');
-      return rejected('CLAIM_INVALID', `claim "${claim}" is invalid`);
-    }
-    case joseErrors.JWSSignatureVerificationFailed.code:
-      return rejected('SIGNATURE_INVALID', 'signature does not verify');
-    case joseErrors.JOSEAlgNotAllowed.code:
-    case joseErrors.JOSENotSupported.code:
-      return rejected('ALGORITHM_NOT_ALLOWED', 'only HS256 is accepted');
-    default:
-      return rejected('MALFORMED', 'not a well-formed JWT');
-  }
+  const { reason, detail } = joseFailure(error);
+  return rejected(reason, detail);
 }
 
 /**

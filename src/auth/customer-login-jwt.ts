@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { jwtVerify, SignJWT } from 'jose';
 import { gatewayError } from '../errors';
-import { canonicalSignature, digest } from './jws-canonical';
+import { canonicalSignature, digest, joseFailure } from './jws-canonical';
 import { validateRedirectPath } from './redirect-path';
 
 /** BigCommerce accepts a Customer Login JWT for 30 seconds after `iat` (developer.bigcommerce.com/docs/start/authentication/customer-login). */
@@ -82,15 +82,9 @@ export function createCustomerLoginVerifier(deps: { clientId: string; clientSecr
         requiredClaims: ['iat', 'jti'],
       }));
     } catch (error) {
-      const code = error instanceof joseErrors.JOSEError ? error.code : undefined;
-      if (code === joseErrors.JWSSignatureVerificationFailed.code) throw refused('SIGNATURE_INVALID', 'signature does not verify');
-      if (code === joseErrors.JWTExpired.code) throw refused('EXPIRED', 'token is older than 30 seconds');
-      if (code === joseErrors.JWTClaimValidationFailed.code) {
-        const claim = (error as InstanceType<typeof joseErrors.JWTClaimValidationFailed>).claim;
-        throw refused(claim === 'iat' ? 'EXPIRED' : 'CLAIM_INVALID', claim === 'iat' ? 'token is not valid now' : `claim "${claim}" is invalid`);
-      }
-      if (code === joseErrors.JOSEAlgNotAllowed.code || code === joseErrors.JOSENotSupported.code) throw refused('ALGORITHM_NOT_ALLOWED', 'only HS256 is accepted');
-      throw refused('MALFORMED', 'not a well-formed JWT');
+      const { reason, detail } = joseFailure(error);
+      // Valid only within its 30-second window, as /login/token has it: outside it on either side is EXPIRED.
+      throw refused(reason === 'NOT_YET_VALID' ? 'EXPIRED' : reason, detail);
     }
     if (payload.operation !== 'customer_login') throw refused('CLAIM_INVALID', 'claim "operation" is invalid');
     if (payload.store_hash !== deps.storeHash) throw refused('CLAIM_INVALID', 'claim "store_hash" is invalid');

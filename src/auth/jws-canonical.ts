@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { errors as joseErrors } from 'jose';
+
+/* What both JWT verifiers (Current Customer, Customer Login) check the same way before and after jose. */
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
@@ -32,4 +35,28 @@ export function digest(...parts: Array<string | Buffer>): string {
   const hash = createHash('sha256');
   for (const part of parts) hash.update(Buffer.isBuffer(part) ? part : Buffer.from(part, 'utf8')).update('\u0000');
   return hash.digest('base64url');
+}
+
+/** Why jose refused a token, in the words both JWT verifiers report (`extensions.reason`). */
+export type JoseFailure = 'MALFORMED' | 'ALGORITHM_NOT_ALLOWED' | 'SIGNATURE_INVALID' | 'EXPIRED' | 'NOT_YET_VALID' | 'CLAIM_INVALID';
+
+/** Maps a jose failure by its `code` (never its message) to a reason and a detail safe to show a client. */
+export function joseFailure(error: unknown): { reason: JoseFailure; detail: string } {
+  const code = error instanceof joseErrors.JOSEError ? error.code : undefined;
+  switch (code) {
+    case joseErrors.JWTExpired.code:
+      return { reason: 'EXPIRED', detail: 'token has expired' };
+    case joseErrors.JWTClaimValidationFailed.code: {
+      const claim = (error as InstanceType<typeof joseErrors.JWTClaimValidationFailed>).claim;
+      if (claim === 'iat' || claim === 'nbf') return { reason: 'NOT_YET_VALID', detail: 'token is not valid yet' };
+      return { reason: 'CLAIM_INVALID', detail: `claim "${claim}" is invalid` };
+    }
+    case joseErrors.JWSSignatureVerificationFailed.code:
+      return { reason: 'SIGNATURE_INVALID', detail: 'signature does not verify' };
+    case joseErrors.JOSEAlgNotAllowed.code:
+    case joseErrors.JOSENotSupported.code:
+      return { reason: 'ALGORITHM_NOT_ALLOWED', detail: 'only HS256 is accepted' };
+    default:
+      return { reason: 'MALFORMED', detail: 'not a well-formed JWT' };
+  }
 }
