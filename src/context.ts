@@ -4,7 +4,7 @@ import type { RevocationStore } from './state/types';
 import type { UpstreamTally } from './remote/upstream-budget';
 import { SessionTokenError } from './auth/session-token';
 import { gatewayError } from './errors';
-import { createClientAddressResolver, type ClientAddressResolver, type TrustProxySetting } from './http/client-address';
+import type { ClientAddressResolver } from './http/client-address';
 
 /** Per-request context: the verified shopper and the values the gateway sends upstream on their behalf. */
 export interface GatewayContext {
@@ -32,8 +32,8 @@ export interface ContextDeps {
   cookieName: string;
   /** The Set-Cookie value that deletes the session cookie. */
   clearedCookie: string;
-  /** Which proxies may report the client's address in `X-Forwarded-For` (GATEWAY_TRUST_PROXY). */
-  trustProxy: TrustProxySetting;
+  /** The client's address from the socket and the trusted proxies' `X-Forwarded-For` (GATEWAY_TRUST_PROXY). */
+  clientAddress: ClientAddressResolver;
   serverKey?: string;
 }
 
@@ -87,8 +87,6 @@ function constantTimeEqual(a: string, b: string): boolean {
 }
 
 export function createContextFactory(deps: ContextDeps) {
-  // Compiled once per gateway (a CIDR list becomes a BlockList), not per request.
-  const clientAddress = createClientAddressResolver(deps.trustProxy);
   /**
    * `perRequest` is shared by the operations of one HTTP request (a batch): every Set-Cookie reaches the
    * response, the upstream deadline and REST call bound hold for the request as a whole, and its REST
@@ -131,7 +129,7 @@ export function createContextFactory(deps: ContextDeps) {
     return {
       session,
       shopper: session?.shopper ?? null,
-      clientIp: clientIpOf(request, socketAddress, clientAddress),
+      clientIp: clientIpOf(request, socketAddress, deps.clientAddress),
       correlationId: safeHeaderId(correlationHeader) ?? randomUUID(),
       acceptLanguage: language && ACCEPT_LANGUAGE.test(language) ? language : undefined,
       trustedServer: isTrustedServer(request, deps.serverKey),

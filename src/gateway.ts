@@ -164,13 +164,15 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   const schemaManager = schemas;
 
   // 4. Yoga.
+  // Compiled once (a CIDR list becomes a BlockList); the context and the refused-document throttle share it.
+  const clientAddress = createClientAddressResolver(config.trustProxy);
   const buildContext = createContextFactory({
     sessionTokens,
     revocations: stores.revocations,
     stateSince: () => stores.stateSince(),
     cookieName: config.session.cookieName,
     clearedCookie: clearedSessionCookie(cookie),
-    trustProxy: config.trustProxy,
+    clientAddress,
     serverKey: config.serverKey,
   });
   // BigCommerce's webhooks invalidate the cache; answered before anything else reads the request (a batch price
@@ -252,7 +254,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       metrics.plugin('/metrics'),
       refusalThrottlePlugin({
         maxPerMinute: config.limits.maxRefusalsPerMinute,
-        clientAddress: createClientAddressResolver(config.trustProxy),
+        clientAddress,
         graphqlEndpoint: GRAPHQL_ENDPOINT,
         now,
         isTrustedServer: (request) => isTrustedServer(request, config.serverKey),
