@@ -6,7 +6,7 @@ import { createContextFactory, isTrustedServer, type GatewayContext } from './co
 import { maskError, validationErrorCodesPlugin } from './error-masking';
 import { clearedSessionCookie } from './auth/session-cookie';
 import { createLoginThrottle } from './auth/login-throttle';
-import { createSessionTokens, deriveSessionKey, SESSION_CLOCK_TOLERANCE_SECONDS } from './auth/session-token';
+import { createSessionTokens, deriveSessionKey } from './auth/session-token';
 import { createSessionService } from './auth/sessions';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql-examples';
 import { createLogger, yogaLogging } from './logger';
@@ -134,6 +134,14 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   const sessionTokens = createSessionTokens({ key: deriveSessionKey(config.session.secret), now, ttlSeconds: config.session.ttlSeconds });
   const loginThrottle = createLoginThrottle({ store: stores.counters, limits: config.loginLimits, now });
   const cookie = { name: config.session.cookieName, secure: config.session.cookieSecure };
+  const sessions = createSessionService({
+    tokens: sessionTokens,
+    ttlSeconds: config.session.ttlSeconds,
+    revocations: stores.revocations,
+    cookie,
+    now,
+    log: (event, fields) => logger.info(fields, event),
+  });
 
   // 3. Resolvers (once), and the schema they are stitched into (recomposed when the storefront's changes).
   let schemas: Awaited<ReturnType<typeof createSchemaManager>> | undefined;
@@ -147,7 +155,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       if (!schemas) throw new Error('schema not composed yet');
       return schemas.current().subschema;
     },
-    sessions: createSessionService({ tokens: sessionTokens, revocations: stores.revocations, cookie, now, log: (event, fields) => logger.info(fields, event) }),
+    sessions,
     stores: { ...stores, cache: cacheStore },
     loginThrottle,
     now,
@@ -182,13 +190,11 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     customSecret: config.webhookSecret ? { header: WEBHOOK_SECRET_HEADER, value: config.webhookSecret } : undefined,
     singleUse: stores.singleUse,
     invalidator: {
-      // Cache scopes bump epochs; a changed customer's sessions are refused from now until any could expire.
+      // Cache scopes bump epochs; a changed customer's sessions end (they name what the customer no longer is).
       invalidate: async (scopes) => {
-        const atSeconds = Math.floor(now() / 1000);
-        const until = atSeconds + config.session.ttlSeconds + SESSION_CLOCK_TOLERANCE_SECONDS;
         await Promise.all([
           cacheInvalidator.invalidate(scopes),
-          ...scopes.flatMap((scope) => (scope.kind === 'customer' ? [stores.revocations.revokeCustomer(scope.customerId, atSeconds, until)] : [])),
+          ...scopes.flatMap((scope) => (scope.kind === 'customer' ? [sessions.endAllOf(scope.customerId)] : [])),
         ]);
       },
     },

@@ -11,11 +11,19 @@ export interface SessionService {
   open(ctx: GatewayContext, shopper: Shopper, notAfter?: number): Promise<string>;
   /** Ends the request's session (if any) everywhere, clears the cookie; the rest of the request is a guest's. */
   end(ctx: GatewayContext): Promise<void>;
+  /**
+   * Ends every session of a customer issued until now (the customer changed in the store: another group, or
+   * deleted), for as long as any of them could still be valid. The context refuses them; a new login describes
+   * the customer as they are now.
+   */
+  endAllOf(customerId: number): Promise<void>;
 }
 
 /** Gateway sessions: encrypted tokens, and revocations in shared state (so a logout holds on every instance). */
 export function createSessionService(deps: {
   tokens: SessionTokens;
+  /** GATEWAY_SESSION_TTL_SECONDS: how long any session can live. */
+  ttlSeconds: number;
   revocations: RevocationStore;
   cookie: CookieSettings;
   now: () => number;
@@ -32,6 +40,10 @@ export function createSessionService(deps: {
       ctx.shopper = shopper;
       deps.log('session opened', { customerId: shopper.customerId, correlationId: ctx.correlationId });
       return token;
+    },
+    async endAllOf(customerId) {
+      const nowSeconds = Math.floor(deps.now() / 1000);
+      await deps.revocations.revokeCustomer(customerId, nowSeconds, nowSeconds + deps.ttlSeconds + SESSION_CLOCK_TOLERANCE_SECONDS);
     },
     async end(ctx) {
       if (ctx.session) await revoke(ctx.session);
