@@ -1,18 +1,12 @@
 // Routing of the sandbox store's HTTP server. Every failure ends in a BigCommerce-shaped response; nothing a client
 // sends can crash the process.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Catalog } from './catalog';
 import { createCurrentCustomerHandler } from './current-customer';
 import { createCustomerLoginHandler, SESSION_COOKIE } from './customer-login';
 import { parseCookies, restError, safeDecode, sendJson } from './http-util';
-import type { RateLimiter } from './rate-limit';
-import { createRestHandler } from './rest';
-import type { SandboxState } from './state';
+import { createRestHandler, type RestDeps } from './rest';
 import { accountPage, cartPage, loginPage } from './storefront-pages';
 import { buildStorefrontSchema, createStorefrontHandler } from './storefront-http';
-import type { StorefrontTokenService } from './storefront-tokens';
-import type { PublishEvent } from './webhook-events';
-import type { WebhookRegistry } from './webhook-registry';
 
 export interface RequestLogEntry {
   method: string;
@@ -20,21 +14,11 @@ export interface RequestLogEntry {
   at: number;
 }
 
-export interface RouterDeps {
-  catalog: Catalog;
-  state: SandboxState;
-  tokens: StorefrontTokenService;
-  rateLimiter: RateLimiter;
-  storeHash: string;
+/** What the REST routes need, and what the storefront, login and current-customer routes need besides. */
+export interface RouterDeps extends RestDeps {
   clientId: string;
   clientSecret: string;
-  accessToken: string;
-  channelId: number;
-  now: () => number;
-  baseUrl: () => string;
   requestLog: RequestLogEntry[];
-  webhooks: WebhookRegistry;
-  publish: PublishEvent;
   onError: (err: unknown) => void;
 }
 
