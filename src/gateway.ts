@@ -1,5 +1,5 @@
-import { OperationTypeNode, parse, type GraphQLSchema } from 'graphql';
-import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { GraphQLSchema } from 'graphql';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config';
 import { createContextFactory, isTrustedServer, type GatewayContext } from './context';
@@ -13,7 +13,8 @@ import { createLogger, yogaLogging } from './logger';
 import { bodyLimitPlugin } from './plugins/body-limit';
 import { csrfPreventionPlugin } from './plugins/csrf';
 import { graphiqlPagePlugin } from './plugins/graphiql-page';
-import { createMetrics, type GatewayMetrics } from './plugins/metrics';
+import { createMetrics } from './plugins/metrics';
+import { readinessPlugin } from './plugins/readiness';
 import { operationLimitPlugins } from './plugins/operation-limits';
 import { boundedParseCaches } from './plugins/parse-cache';
 import { refusalThrottlePlugin } from './plugins/refusal-throttle';
@@ -25,10 +26,9 @@ import type { UpstreamTally } from './remote/upstream-budget';
 import { createResolvers } from './resolvers';
 import type { ResolverDeps } from './resolvers/deps';
 import { createSchemaManager } from './schema-manager';
-import { createMemoryStores } from './state/memory';
-import { createRedisStores } from './state/redis';
+import { createGatewayStores } from './state';
 import type { GatewayStores } from './state/types';
-import { createUpstreams, type Upstreams } from './upstreams';
+import { createUpstreams } from './upstreams';
 import { createClientAddressResolver } from './http/client-address';
 import { WEBHOOK_SECRET_HEADER, createPriceListGroupResolver, webhookEndpointPlugin, webhookMetrics } from './webhooks';
 import { createClientRestBudget } from './remote/rest-quota';
@@ -73,44 +73,6 @@ const WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
 /** Parsed documents kept (estimated bytes), and the largest document text worth keeping. */
 const PARSE_CACHE_BYTES = 64 * 1024 * 1024;
 const PARSE_CACHE_MAX_DOCUMENT_BYTES = 64 * 1024;
-const READY_PROBE = parse('query GatewayReadiness { __typename }');
-
-/**
- * `/ready`: 503 when the storefront cannot be reached (nothing can be served); 200 otherwise. Shared state
- * that is down makes the instance `degraded`, not unready: guests are still served, and taking every instance
- * out of a load balancer for a Redis outage would turn it into a full one. The body says why, naming no address.
- */
-async function readiness(upstreams: Upstreams, stores: GatewayStores, ResponseClass: typeof Response): Promise<Response> {
-  const [storefront, sharedState] = await Promise.all([
-    Promise.resolve(upstreams.storefront({ document: READY_PROBE, context: undefined, operationType: OperationTypeNode.QUERY })).then((result) =>
-      (result as { data?: unknown }).data ? 'ok' : upstreams.breakers.storefront.state() === 'closed' ? 'unreachable' : 'circuit open',
-    ),
-    stores.kind === 'memory' ? Promise.resolve('in memory (single instance)') : stores.ping().then(() => 'ok', () => 'unavailable'),
-  ]);
-  const status = storefront !== 'ok' ? 'unavailable' : sharedState === 'unavailable' ? 'degraded' : 'ready';
-  const body = { status, storefront, rest: upstreams.breakers.rest.state() === 'closed' ? 'ok' : 'circuit open', sharedState };
-  return new ResponseClass(JSON.stringify(body), { status: status === 'unavailable' ? 503 : 200, headers: { 'content-type': 'application/json' } });
-}
-
-/** Shared state in Redis: every instance on the same REDIS_URL and prefix shares revocations, counters and spent tokens. */
-async function redisStores(redis: { url: string; keyPrefix: string }, metrics: GatewayMetrics, logger: Logger, now: () => number): Promise<GatewayStores> {
-  let lastLogged = 0;
-  return createRedisStores({
-    url: redis.url,
-    keyPrefix: redis.keyPrefix,
-    now,
-    observe: (event) => metrics.observeSharedState(event),
-    onConnectionEvent: (event) => {
-      if (event.state === 'ready') logger.info({}, 'shared state (Redis) connected');
-      // Errors repeat on every reconnection attempt: one line per 10 s is enough to say Redis is down.
-      else if (Date.now() - lastLogged > 10_000) {
-        lastLogged = Date.now();
-        logger.warn({ state: event.state }, 'shared state (Redis) unavailable; logins and session checks fail closed until it returns');
-      }
-    },
-  });
-}
-
 /**
  * The composition root, top to bottom: upstreams, identity services and shared state (built once), the
  * schema manager (compose and reload), then yoga with its plugins in order.
@@ -125,7 +87,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
 
   // 2. Identity and shared state: built once per gateway, so a schema change never resets a guarantee.
   const stores =
-    deps.stores ?? (config.redis ? await redisStores(config.redis, metrics, logger, now) : createMemoryStores(now, { cacheMaxBytes: config.cache.maxBytes }));
+    deps.stores ?? (await createGatewayStores(config, { metrics, logger, now }));
   // One cache front per gateway, shared by the response cache, the pricing loader and the invalidator: an
   // invalidation made here is seen by this instance's next request at once (its epoch memo is cleared).
   const cacheStore = createCacheFront(stores.cache, { maxWriteBytes: config.cache.maxBytes, writeWindowMs: config.cache.ttlSeconds * 1000 });
@@ -273,7 +235,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       storefrontPassthroughPlugin({ executor: upstreams.storefront, gatewayFields: () => schemaManager.current().gatewayFields }) as Plugin,
       responseCache.plugin as Plugin,
       setCookies,
-      useReadinessCheck({ endpoint: '/ready', check: ({ fetchAPI }) => readiness(upstreams, stores, fetchAPI.Response) }),
+      readinessPlugin({ upstreams, stores }),
     ],
   });
   // Idempotent: every caller that owns a reference may close it.
