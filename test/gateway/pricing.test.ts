@@ -72,7 +72,9 @@ describe('pricing over HTTP (REST Pricing API behind a counting proxy)', () => {
 
   let stack: ProxiedStack;
   beforeAll(async () => {
-    stack = await startProxiedStack({ sandbox: { rateLimitQuota: 100_000 }, through: ['rest'], config: { upstreamTimeoutMs: 1500 } });
+    // The budget covers a whole request's upstream work (storefront and REST): generous enough that no ordinary
+    // request races a busy machine, short enough that the hanging-REST case ends soon.
+    stack = await startProxiedStack({ sandbox: { rateLimitQuota: 100_000 }, through: ['rest'], config: { upstreamTimeoutMs: 4000 } });
     ({ sandbox, proxy, gateway } = stack);
   });
   afterAll(() => stack.close());

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print } from 'graphql';
+import { print, type GraphQLSchema } from 'graphql';
 import { parseConfig, withStore, type AuthMode, type GatewayConfig, type StoreConfig } from '../../src/config';
 import { createGateway, type Gateway } from '../../src/gateway';
 import { createLogger } from '../../src/logger';
@@ -28,6 +28,8 @@ export interface StartGatewayOptions {
   http?: HttpClient;
   /** Point parts of the store config elsewhere, e.g. REST through a fault-injecting proxy. */
   store?: Partial<StoreConfig>;
+  /** The storefront schema, instead of introspecting at start (a tight upstream budget must not race start-up). */
+  storefrontSchema?: GraphQLSchema;
 }
 
 export function listen(server: Server): Promise<string> {
@@ -63,7 +65,7 @@ export async function startGateway(sandbox: Sandbox, options: StartGatewayOption
   };
   const logs: string[] = [];
   const logger = createLogger('debug', { write: (line: string) => void logs.push(line) });
-  const gateway = await createGateway(config, { logger, now: options.now, http: options.http });
+  const gateway = await createGateway(config, { logger, now: options.now, http: options.http, storefrontSchema: options.storefrontSchema });
   const served = await serve(gateway, { port: 0, host: '127.0.0.1', ...config.server });
   return {
     url: served.url,
