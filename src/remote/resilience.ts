@@ -29,9 +29,23 @@ export interface Resilience {
   state(): BreakerState;
 }
 
-/** The upstream itself is unwell: these open the circuit. A 429 is the upstream working as designed. */
+/**
+ * A call cut by its request's own deadline (the budget its earlier calls left was short): it says nothing about the
+ * upstream, so the breaker does not count it.
+ */
+class DeadlineCut extends UpstreamFailure {}
+
+/**
+ * The upstream itself is unwell: these open the circuit. A 429 is the upstream working as designed; a timeout
+ * counts only when the call had the whole per-call timeout and used it.
+ */
 const isUpstreamDown = (error: unknown): boolean =>
-  error instanceof UpstreamFailure && (error.outcome === 'unreachable' || error.outcome === 'timeout' || error.outcome === 'http_error');
+  error instanceof UpstreamFailure &&
+  !(error instanceof DeadlineCut) &&
+  (error.outcome === 'unreachable' || error.outcome === 'timeout' || error.outcome === 'http_error');
+
+/** Share of the request budget that is one call's own timeout (see `run`). */
+const CALL_TIMEOUT_SHARE = 0.5;
 
 const STATES: Record<CircuitState, BreakerState> = {
   [CircuitState.Closed]: 'closed',
@@ -54,8 +68,13 @@ export function createResilience(options: ResilienceOptions): Resilience {
   });
   breaker.onStateChange((state) => options.onBreakerState?.(STATES[state]));
   const unavailable = () => new UpstreamFailure('unreachable', 'UPSTREAM_ERROR', `${label} is unavailable; retrying shortly`);
-  const timedOut = (budgetMs: number) =>
-    new UpstreamFailure('timeout', 'UPSTREAM_TIMEOUT', `${label} did not answer within ${budgetMs} ms (retries included)`);
+  const timedOut = (budgetMs: number, upstreamFault: boolean) => {
+    const message = `${label} did not answer within ${budgetMs} ms (retries included)`;
+    return upstreamFault ? new UpstreamFailure('timeout', 'UPSTREAM_TIMEOUT', message) : new DeadlineCut('timeout', 'UPSTREAM_TIMEOUT', message);
+  };
+  // When the circuit opened: a probe is due once `halfOpenAfterMs` has passed (cockatiel sends it on the next call).
+  let openedAt = 0;
+  breaker.onBreak(() => (openedAt = Date.now()));
 
   /** The wait before the next attempt after `error`: BigCommerce's reset for a 429, else exponential backoff. */
   const delayAfter = (error: unknown, attempt: number): number =>
@@ -67,19 +86,26 @@ export function createResilience(options: ResilienceOptions): Resilience {
     state: () => STATES[breaker.state],
     async run(attempt, call) {
       if (breaker.state === CircuitState.HalfOpen) throw unavailable();
+      // The upstream's own per-call timeout: an attempt that had this long and did not answer is the upstream's
+      // failure; one cut sooner by its request's deadline is the request's doing.
+      const callTimeoutMs = call.budgetMs * CALL_TIMEOUT_SHARE;
       // A request whose budget is already spent (by its earlier calls) says nothing about the upstream: refused
       // here, outside the breaker, so it neither counts as a failure nor spends a half-open probe.
-      if (call.deadline - Date.now() <= 0) throw timedOut(call.budgetMs);
+      if (call.deadline - Date.now() <= 0) throw timedOut(call.budgetMs, false);
+      // The probe decides whether the circuit closes: only a call with the whole per-call timeout left may be it.
+      const probeDue = breaker.state === CircuitState.Open && Date.now() - openedAt >= options.breaker.halfOpenAfterMs;
+      if (probeDue && call.deadline - Date.now() < callTimeoutMs) throw unavailable();
       const withDeadline = async (): Promise<Awaited<ReturnType<typeof attempt>>> => {
-        const remaining = call.deadline - Date.now();
-        if (remaining <= 0) throw timedOut(call.budgetMs);
+        const started = Date.now();
+        const remaining = call.deadline - started;
+        if (remaining <= 0) throw timedOut(call.budgetMs, false);
         const controller = new AbortController();
         const timer = setTimeout(() => controller.abort(), remaining);
         try {
           return await attempt(controller.signal);
         } catch (error) {
           // Whatever the attempt made of an abort, it was the deadline.
-          if (controller.signal.aborted) throw timedOut(call.budgetMs);
+          if (controller.signal.aborted) throw timedOut(call.budgetMs, Date.now() - started >= callTimeoutMs);
           throw error;
         } finally {
           clearTimeout(timer);
