@@ -36,6 +36,8 @@ export interface GatewayConfig {
   /** Read the storefront schema from this SDL/introspection file instead of introspecting. */
   schemaFile?: string;
   upstreamTimeoutMs: number;
+  /** Storefront API calls (retries included) one HTTP request may cause: aliases × batch entries cannot multiply them. */
+  maxStorefrontCallsPerRequest: number;
   session: {
     /** ≥ 32 bytes. Undefined only in sandbox mode, where a random per-process key is used. */
     secret?: string;
@@ -296,6 +298,8 @@ export function parseConfig(env: Env): StartupConfig {
     trustedProxySecret,
     schemaFile: str('BC_SCHEMA_FILE'),
     upstreamTimeoutMs: int('UPSTREAM_TIMEOUT_MS', 10_000, 1, 300_000),
+    // A full batch (10) of operations that each delegate a few fields to the storefront fits several times over.
+    maxStorefrontCallsPerRequest: int('GATEWAY_MAX_STOREFRONT_CALLS_PER_REQUEST', 50, 1, 1000),
     session: {
       secret: sessionSecret,
       ttlSeconds: int('GATEWAY_SESSION_TTL_SECONDS', 86_400, 60, 30 * 86_400),

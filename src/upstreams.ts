@@ -38,6 +38,7 @@ export function createUpstreams(config: GatewayConfig, deps: { http?: HttpClient
     http,
     resilience: breakers.storefront,
     timeoutMs: config.upstreamTimeoutMs,
+    maxCallsPerRequest: config.maxStorefrontCallsPerRequest,
     observe: metrics.observeUpstream,
     observeComplexity: metrics.observeComplexity,
   });

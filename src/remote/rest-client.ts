@@ -2,7 +2,7 @@ import { gatewayError } from '../errors';
 import type { HttpClient } from './http';
 import type { Resilience } from './resilience';
 import type { RestPriority, RestQuotaGuard } from './rest-quota';
-import { upstreamDeadline, type UpstreamCaller } from './upstream-budget';
+import { countUpstreamCall, upstreamDeadline, type UpstreamCaller } from './upstream-budget';
 import { UpstreamFailure, retryAfterMs, type UpstreamObserver } from './upstream-failure';
 
 export interface RestResponse<T> {
@@ -50,16 +50,7 @@ export function createRestClient(deps: RestClientDeps): RestClient {
   function send<T>(request: RestRequest, headers: Record<string, string>, body: string | undefined, deadline: number): Promise<RestResponse<T>> {
     return deps.resilience.run(
       async (signal) => {
-        const tally = request.caller?.tally;
-        if (tally) {
-          if ((tally.restCalls ?? 0) >= deps.maxCallsPerRequest) {
-            throw gatewayError('RATE_LIMITED', `This request needs more than the ${deps.maxCallsPerRequest} BigCommerce REST calls a request may make`, {
-              reason: 'MAX_REST_CALLS',
-            });
-          }
-          tally.restCalls = (tally.restCalls ?? 0) + 1;
-          tally.upstreamCalls += 1;
-        }
+        countUpstreamCall(request.caller?.tally, 'rest', deps.maxCallsPerRequest);
         const started = Date.now();
         let reply;
         try {

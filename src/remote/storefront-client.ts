@@ -7,7 +7,7 @@ import type { Resilience } from './resilience';
 import { checkStorefrontResponse, type UpstreamGraphQLError } from './storefront-response';
 import { storefrontHeaders, type UpstreamIdentity } from './storefront-headers';
 import { UpstreamFailure, retryAfterMs, type UpstreamObserver } from './upstream-failure';
-import { upstreamDeadline, type UpstreamCaller } from './upstream-budget';
+import { countUpstreamCall, upstreamDeadline, type UpstreamCaller } from './upstream-budget';
 
 const printed = new WeakMap<DocumentNode, string>();
 
@@ -61,6 +61,8 @@ export interface StorefrontClientDeps {
   resilience: Resilience;
   /** UPSTREAM_TIMEOUT_MS: the upstream budget of one client request, retries included. */
   timeoutMs: number;
+  /** Storefront calls one client request may cause at most (every attempt counts). */
+  maxCallsPerRequest: number;
   observe?: UpstreamObserver;
   /** BigCommerce's complexity score of each answered operation (`X-Bc-Graphql-Complexity`). */
   observeComplexity?: (score: number) => void;
@@ -88,7 +90,7 @@ export function createStorefrontClient(deps: StorefrontClientDeps): Executor {
       const { text, json } = await deps.resilience.run(
         async (signal) => {
           const started = Date.now();
-          if (caller?.tally) caller.tally.upstreamCalls += 1;
+          countUpstreamCall(caller?.tally, 'storefront', deps.maxCallsPerRequest);
           let reply;
           try {
             reply = await deps.http({ method: 'POST', url, headers, body, signal });

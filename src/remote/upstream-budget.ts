@@ -1,8 +1,13 @@
+import { gatewayError } from '../errors';
+import { UPSTREAM_LABELS, type UpstreamName } from './upstream-failure';
+
 /** What the gateway tracks of one client request's upstream work; an object, so copies of a context share it. */
 export interface UpstreamTally {
   upstreamCalls: number;
   /** REST calls (attempts) so far, bounded per request. */
   restCalls?: number;
+  /** Storefront API calls (attempts) so far, bounded per request. */
+  storefrontCalls?: number;
   /** Sum of BigCommerce's complexity scores of the request's storefront operations. */
   complexity?: number;
   /** Unix ms: set by the first upstream call; every later call and retry of the request shares it. */
@@ -26,4 +31,24 @@ export function upstreamDeadline(caller: Partial<UpstreamCaller> | undefined, bu
   if (!caller?.tally) return Date.now() + budgetMs;
   caller.tally.deadline ??= Date.now() + budgetMs;
   return caller.tally.deadline;
+}
+
+const CALL_COUNTS = { rest: 'restCalls', storefront: 'storefrontCalls' } as const;
+const CALL_LIMIT_REASONS = { rest: 'MAX_REST_CALLS', storefront: 'MAX_STOREFRONT_CALLS' } as const;
+
+/**
+ * Counts one attempt at `upstream` against the request's bound, or refuses it (RATE_LIMITED) once the request has
+ * made `max`: however a request multiplies its work (aliases × batch entries), it costs the upstream at most that.
+ */
+export function countUpstreamCall(tally: UpstreamTally | undefined, upstream: UpstreamName, max: number): void {
+  if (!tally) return;
+  const field = CALL_COUNTS[upstream];
+  const made = tally[field] ?? 0;
+  if (made >= max) {
+    throw gatewayError('RATE_LIMITED', `This request needs more than the ${max} ${UPSTREAM_LABELS[upstream]} calls a request may make`, {
+      reason: CALL_LIMIT_REASONS[upstream],
+    });
+  }
+  tally[field] = made + 1;
+  tally.upstreamCalls += 1;
 }

@@ -373,7 +373,7 @@ describe('fast path keeps what plugins add', () => {
 
   function smallYoga(fake: FakeUpstream, later: Plugin) {
     const resilience = createResilience({ upstream: 'storefront', retries: 0, backoffMs: 100, breaker: { failureThreshold: 5, halfOpenAfterMs: 2000 } });
-    const executor = createStorefrontClient({ store: TEST_STORE, http: fake.request, resilience, timeoutMs: 2000 });
+    const executor = createStorefrontClient({ store: TEST_STORE, http: fake.request, resilience, timeoutMs: 2000, maxCallsPerRequest: 50 });
     const context = (): GatewayContext => ({
       session: null,
       shopper: null,
