@@ -96,9 +96,9 @@ export interface CacheConfig {
 export interface RestBudget {
   /** REST calls (retries included) one HTTP request may cause. */
   maxCallsPerRequest: number;
-  /** Catalog REST calls (pricing) one client address may cause per minute; trusted servers are exempt. */
+  /** REST calls of any kind made for one client (address, wider block, account) per minute; trusted servers are exempt. */
   clientCallsPerMinute: number;
-  /** Share of the store's REST quota kept for logins and checkout links. */
+  /** Share of the store's REST quota kept for logins (each client up to its share of it). */
   reserveFraction: number;
 }
 

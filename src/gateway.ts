@@ -31,7 +31,6 @@ import type { GatewayStores } from './state/types';
 import { createUpstreams } from './upstreams';
 import { createClientAddressResolver } from './http/client-address';
 import { WEBHOOK_SECRET_HEADER, createPriceListGroupResolver, webhookEndpointPlugin, webhookMetrics } from './webhooks';
-import { createClientRestBudget } from './remote/rest-quota';
 import { createCacheFront, createCacheInvalidator } from './cache/cache-front';
 import type { CacheInvalidator } from './cache/invalidation';
 import { createResponseCache } from './cache/response-cache';
@@ -82,12 +81,15 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   const logger = deps.logger ?? createLogger(config.logLevel);
   const metrics = createMetrics({ defaultMetrics: deps.defaultMetrics ?? false });
 
-  // 1. Upstreams: one HTTP client; per upstream a deadline-aware retry policy and a circuit breaker.
-  const upstreams = createUpstreams(config, { http: deps.http, metrics });
-
-  // 2. Identity and shared state: built once per gateway, so a schema change never resets a guarantee.
+  // 1. Shared state: built once per gateway, so a schema change never resets a guarantee.
   const stores =
     deps.stores ?? (await createGatewayStores(config, { metrics, logger, now }));
+
+  // 2. Upstreams: one HTTP client; per upstream a deadline-aware retry policy and a circuit breaker; the per-client
+  // REST budget counts in the shared counters.
+  const upstreams = createUpstreams(config, { http: deps.http, metrics, counters: stores.counters, now });
+
+  // 3. Cache front and identity, on that shared state.
   // One cache front per gateway, shared by the response cache, the pricing loader and the invalidator: an
   // invalidation made here is seen by this instance's next request at once (its epoch memo is cleared).
   const cacheStore = createCacheFront(stores.cache, { maxWriteBytes: config.cache.maxBytes, writeWindowMs: config.cache.ttlSeconds * 1000 });
@@ -105,14 +107,13 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     log: (event, fields) => logger.info(fields, event),
   });
 
-  // 3. Resolvers (once), and the schema they are stitched into (recomposed when the storefront's changes).
+  // 4. Resolvers (once), and the schema they are stitched into (recomposed when the storefront's changes).
   let schemas: Awaited<ReturnType<typeof createSchemaManager>> | undefined;
   const resolverDeps: ResolverDeps = {
     config,
     store: config.store,
     executor: upstreams.storefront,
     rest: upstreams.rest,
-    clientRestBudget: createClientRestBudget({ counters: stores.counters, maxCallsPerWindow: config.restBudget.clientCallsPerMinute, windowMs: 60_000, now }),
     subschema: () => {
       if (!schemas) throw new Error('schema not composed yet');
       return schemas.current().subschema;
@@ -133,7 +134,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   });
   const schemaManager = schemas;
 
-  // 4. Yoga.
+  // 5. Yoga.
   // Compiled once (a CIDR list becomes a BlockList); the context and the refused-document throttle share it.
   const clientAddress = createClientAddressResolver(config.trustProxy);
   const buildContext = createContextFactory({

@@ -4,7 +4,8 @@ import type { GatewayMetrics } from './plugins/metrics';
 import { createHttpClient, type HttpClient } from './remote/http';
 import { createResilience, type Resilience } from './remote/resilience';
 import { createRestClient, type RestClient } from './remote/rest-client';
-import { createRestQuotaGuard } from './remote/rest-quota';
+import { createClientRestBudget, createRestQuotaGuard } from './remote/rest-quota';
+import type { CounterStore } from './state/types';
 import { createStorefrontClient } from './remote/storefront-client';
 
 export interface Upstreams {
@@ -20,7 +21,10 @@ const BREAKER = { failureThreshold: 5, halfOpenAfterMs: 2000 };
 const RETRY_BACKOFF_MS = 100;
 
 /** BigCommerce as the gateway reaches it: one HTTP client, and per upstream its own breaker. */
-export function createUpstreams(config: GatewayConfig, deps: { http?: HttpClient; metrics: GatewayMetrics }): Upstreams {
+export function createUpstreams(
+  config: GatewayConfig,
+  deps: { http?: HttpClient; metrics: GatewayMetrics; counters: CounterStore; now: () => number },
+): Upstreams {
   const client = deps.http ? { request: deps.http, close: async () => undefined } : createHttpClient();
   const http = client.request;
   const { metrics } = deps;
@@ -51,6 +55,7 @@ export function createUpstreams(config: GatewayConfig, deps: { http?: HttpClient
     timeoutMs: config.upstreamTimeoutMs,
     maxCallsPerRequest: config.restBudget.maxCallsPerRequest,
     quota: createRestQuotaGuard({ reserveFraction: config.restBudget.reserveFraction, now: Date.now }),
+    budget: createClientRestBudget({ counters: deps.counters, maxCallsPerWindow: config.restBudget.clientCallsPerMinute, windowMs: 60_000, now: deps.now }),
     observe: metrics.observeUpstream,
   });
   return { storefront, rest, breakers, close: () => client.close() };

@@ -1,6 +1,6 @@
 import type { LoginLimits } from '../config';
 import { gatewayError } from '../errors';
-import { limitKeyOf } from '../http/client-address';
+import { limitGroupsOf } from '../http/client-address';
 import type { CounterStore } from '../state/types';
 
 /**
@@ -18,8 +18,12 @@ export function createLoginThrottle(deps: { store: CounterStore; limits: LoginLi
     async beforeAttempt(ip: string, email: string): Promise<void> {
       const failures = await deps.store.peek(emailKey(email));
       if (failures && failures.count >= deps.limits.maxFailuresPerEmail) throw limited(failures.resetAt);
-      const attempts = await deps.store.increment(`login:ip:${limitKeyOf(ip)}`, windowMs);
-      if (attempts.count > deps.limits.maxAttemptsPerIp) throw limited(attempts.resetAt);
+      // By the address and the wider blocks around it, each with its own larger allowance: many /64s are one client.
+      // Narrowest first, stopping at a refusal: an address over its own limit does not use up its neighbours'.
+      for (const group of limitGroupsOf(ip)) {
+        const attempts = await deps.store.increment(`login:ip:${group.key}`, windowMs);
+        if (attempts.count > deps.limits.maxAttemptsPerIp * group.scale) throw limited(attempts.resetAt);
+      }
       const pending = await deps.store.increment(emailKey(email), windowMs);
       if (pending.count > deps.limits.maxFailuresPerEmail) throw limited(pending.resetAt);
     },

@@ -163,20 +163,75 @@ export function createClientAddressResolver(setting: TrustProxySetting): ClientA
   };
 }
 
+/** One group a per-address limit counts an address in, and its allowance as a multiple of one address's. */
+export interface LimitGroup {
+  key: string;
+  scale: number;
+  /** False only for the address itself (an IPv4 address, an IPv6 /64). */
+  wide: boolean;
+}
+
 /**
- * What per-address limits count by: an IPv4 address as it is, an IPv6 address by its /64 — the block one
- * subscriber or host is typically given, inside which a client can pick a new address for every request.
+ * Allowance of each wider group, in addresses' worth: an IPv6 /56 is what one subscriber is often given and a /48
+ * one site (RFC 6177), so one client can take a new /64 for every request inside them; an IPv4 /24 is the smallest
+ * block that is routed on its own. Larger than one address, so neighbours behind one block keep room.
  */
-export function limitKeyOf(address: string): string {
-  if (!isIPv6(address)) return address;
+const IPV6_GROUPS = [
+  { bits: 56, scale: 4 },
+  { bits: 48, scale: 16 },
+] as const;
+const IPV4_BLOCK_SCALE = 8;
+
+/** The eight 16-bit groups of an IPv6 address (an embedded IPv4 tail taken as two). */
+function ipv6Groups(address: string): number[] {
   const [head, tail = ''] = address.split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  // An embedded IPv4 tail (::ffff:1.2.3.4) takes two groups; only the first four groups matter here.
-  const missing = 8 - left.length - right.length - right.filter((group) => group.includes('.')).length;
-  const groups = address.includes('::') ? [...left, ...Array<string>(Math.max(0, missing)).fill('0'), ...right] : left;
-  return `${groups
-    .slice(0, 4)
-    .map((group) => (parseInt(group, 16) || 0).toString(16))
-    .join(':')}::/64`;
+  const parse = (part: string) =>
+    part
+      ? part.split(':').flatMap((group) => {
+          if (!group.includes('.')) return [parseInt(group, 16) || 0];
+          const [a, b, c, d] = group.split('.').map(Number);
+          return [(a << 8) | b, (c << 8) | d];
+        })
+      : [];
+  const left = parse(head);
+  const right = parse(tail);
+  const zeros = address.includes('::') ? Array<number>(Math.max(0, 8 - left.length - right.length)).fill(0) : [];
+  return [...left, ...zeros, ...right].slice(0, 8);
+}
+
+/** The IPv6 prefix of `bits` (a multiple of 8) containing the address, e.g. `2001:db8:0:ab00::/56`. */
+function ipv6Prefix(groups: number[], bits: number): string {
+  const kept = groups.slice(0, Math.ceil(bits / 16)).map((group, index) => {
+    const spare = (index + 1) * 16 - bits;
+    return spare > 0 ? group & (0xffff << spare) & 0xffff : group;
+  });
+  return `${kept.map((group) => group.toString(16)).join(':')}::/${bits}`;
+}
+
+/**
+ * The groups per-address limits count an address in, narrowest first: an IPv4 address and its /24; an IPv6
+ * address by its /64 — the block one subscriber or host is typically given, inside which a client can pick a
+ * new address for every request — and the /56 and /48 around it. A limit holds for each group with the group's
+ * own, larger allowance, so a client spreading over many /64s (or many addresses of a /24) still meets one bound.
+ */
+export function limitGroupsOf(address: string): LimitGroup[] {
+  if (isIPv6(address)) {
+    const groups = ipv6Groups(address);
+    return [
+      { key: ipv6Prefix(groups, 64), scale: 1, wide: false },
+      ...IPV6_GROUPS.map(({ bits, scale }) => ({ key: ipv6Prefix(groups, bits), scale, wide: true })),
+    ];
+  }
+  if (isIPv4(address)) {
+    return [
+      { key: address, scale: 1, wide: false },
+      { key: `${address.split('.').slice(0, 3).join('.')}.0/24`, scale: IPV4_BLOCK_SCALE, wide: true },
+    ];
+  }
+  return [{ key: address, scale: 1, wide: false }];
+}
+
+/** What per-address limits count one address by (its narrowest group: an IPv4 address, an IPv6 /64). */
+export function limitKeyOf(address: string): string {
+  return limitGroupsOf(address)[0].key;
 }

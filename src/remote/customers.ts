@@ -13,7 +13,7 @@ export async function validateCredentials(
     body: { email: input.email, password: input.password, channel_id: input.channelId },
     caller: input.caller,
     accept: [422],
-    priority: 'essential',
+    priority: 'login',
   });
   if (response.status === 422) throw gatewayError('BAD_USER_INPUT', 'Email and password are required');
   const { is_valid: isValid, customer_id: customerId } = response.body ?? {};

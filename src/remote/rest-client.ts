@@ -1,8 +1,8 @@
 import { gatewayError } from '../errors';
 import type { HttpClient } from './http';
 import type { Resilience } from './resilience';
-import type { RestPriority, RestQuotaGuard } from './rest-quota';
-import { countUpstreamCall, upstreamDeadline, type UpstreamCaller } from './upstream-budget';
+import { createRestAdmission, type ClientRestBudget, type RestClientIdentity, type RestPriority, type RestQuotaGuard } from './rest-quota';
+import { checkUpstreamCallBound, countUpstreamCall, upstreamDeadline, type UpstreamCaller } from './upstream-budget';
 import { UpstreamFailure, retryAfterMs, type UpstreamObserver } from './upstream-failure';
 
 export interface RestResponse<T> {
@@ -21,7 +21,7 @@ export interface RestRequest {
   accept?: number[];
   /** Safe to send again after a transport failure, 5xx or 429 (reads, even when sent as POST). */
   idempotent?: boolean;
-  /** `catalog` calls give way to `essential` ones (logins, checkout links) when the store's quota runs low. */
+  /** What may go on when the store's quota runs low: logins only, within their client's share (rest-quota.ts). */
   priority: RestPriority;
 }
 
@@ -40,12 +40,21 @@ export interface RestClientDeps {
   /** REST calls one client request may cause at most (every attempt counts): no request spends the store's quota. */
   maxCallsPerRequest: number;
   quota: RestQuotaGuard;
+  /** Per-client REST budget: every call made for a client counts against it (absent: no per-client bound). */
+  budget?: ClientRestBudget;
   observe?: UpstreamObserver;
+}
+
+/** The client a call is made for; none for the gateway's own calls and for trusted servers (exempt). */
+function clientOf(caller: UpstreamCaller | undefined): RestClientIdentity | undefined {
+  if (caller?.clientIp === undefined || caller.trustedServer) return undefined;
+  return { address: caller.clientIp, customerId: caller.shopper?.customerId };
 }
 
 /** BigCommerce REST (`{apiUrl}/stores/{hash}/...` with `X-Auth-Token`), under the request's deadline, retries and breaker. */
 export function createRestClient(deps: RestClientDeps): RestClient {
   const base = `${deps.apiUrl}/stores/${encodeURIComponent(deps.storeHash)}`;
+  const admission = createRestAdmission({ quota: deps.quota, budget: deps.budget });
 
   function send<T>(request: RestRequest, headers: Record<string, string>, body: string | undefined, deadline: number): Promise<RestResponse<T>> {
     return deps.resilience.run(
@@ -88,7 +97,9 @@ export function createRestClient(deps: RestClientDeps): RestClient {
       if (request.caller) headers['x-correlation-id'] = request.caller.correlationId;
       const body = request.body === undefined ? undefined : JSON.stringify(request.body);
       const deadline = upstreamDeadline(request.caller, deps.timeoutMs);
-      const admitted = deps.quota.admit(request.priority);
+      // A call the request may not make anyway is refused before it counts against the client's budget.
+      checkUpstreamCallBound(request.caller?.tally, 'rest', deps.maxCallsPerRequest);
+      const admitted = await admission.admit(request.priority, clientOf(request.caller));
       try {
         return await send<T>(request, headers, body, deadline);
       } finally {

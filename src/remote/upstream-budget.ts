@@ -14,10 +14,15 @@ export interface UpstreamTally {
   deadline?: number;
 }
 
-/** Who is calling upstream: correlation id to forward, and the request's tally. */
+/** Who is calling upstream: correlation id to forward, the request's tally, and the client it is made for. */
 export interface UpstreamCaller {
   correlationId: string;
   tally: UpstreamTally;
+  /** The client's address (a request context has it): REST calls made for it count against its budget. */
+  clientIp?: string;
+  /** Trusted servers speak for many shoppers from one address: exempt from per-client budgets. */
+  trustedServer?: boolean;
+  shopper?: { customerId: number } | null;
 }
 
 /**
@@ -37,18 +42,22 @@ const CALL_COUNTS = { rest: 'restCalls', storefront: 'storefrontCalls' } as cons
 const CALL_LIMIT_REASONS = { rest: 'MAX_REST_CALLS', storefront: 'MAX_STOREFRONT_CALLS' } as const;
 
 /**
- * Counts one attempt at `upstream` against the request's bound, or refuses it (RATE_LIMITED) once the request has
- * made `max`: however a request multiplies its work (aliases × batch entries), it costs the upstream at most that.
+ * Refuses (RATE_LIMITED) a call at `upstream` once the request has made `max`: however a request multiplies its
+ * work (aliases × batch entries), it costs the upstream at most that.
  */
-export function countUpstreamCall(tally: UpstreamTally | undefined, upstream: UpstreamName, max: number): void {
-  if (!tally) return;
-  const field = CALL_COUNTS[upstream];
-  const made = tally[field] ?? 0;
-  if (made >= max) {
+export function checkUpstreamCallBound(tally: UpstreamTally | undefined, upstream: UpstreamName, max: number): void {
+  if (tally && (tally[CALL_COUNTS[upstream]] ?? 0) >= max) {
     throw gatewayError('RATE_LIMITED', `This request needs more than the ${max} ${UPSTREAM_LABELS[upstream]} calls a request may make`, {
       reason: CALL_LIMIT_REASONS[upstream],
     });
   }
-  tally[field] = made + 1;
+}
+
+/** Counts one attempt at `upstream` against the request's bound, or refuses it past the bound. */
+export function countUpstreamCall(tally: UpstreamTally | undefined, upstream: UpstreamName, max: number): void {
+  checkUpstreamCallBound(tally, upstream, max);
+  if (!tally) return;
+  const field = CALL_COUNTS[upstream];
+  tally[field] = (tally[field] ?? 0) + 1;
   tally.upstreamCalls += 1;
 }

@@ -3,7 +3,6 @@ import type { GatewayConfig, StoreConfig } from '../config';
 import type { LoginThrottle } from '../auth/login-throttle';
 import type { SessionService } from '../auth/sessions';
 import type { RestClient } from '../remote/rest-client';
-import type { ClientRestBudget } from '../remote/rest-quota';
 import type { StorefrontSubschema } from '../remote/storefront';
 import type { GatewayStores } from '../state/types';
 
@@ -14,8 +13,6 @@ export interface ResolverDeps {
   /** The storefront transport, for the gateway's own storefront operations (remote/storefront-operations.ts). */
   executor: Executor;
   rest: RestClient;
-  /** Catalog REST calls per client address per window. */
-  clientRestBudget: ClientRestBudget;
   /** The storefront subschema of the schema in service (it changes when the storefront schema does). */
   subschema: () => StorefrontSubschema;
   sessions: SessionService;

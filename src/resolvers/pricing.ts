@@ -161,8 +161,6 @@ export function createPricingResolvers(deps: ResolverDeps): PricingResolvers {
         const results: Array<ProductPricing | null | undefined> = keys ? await priceCache.read(keys) : items.map(() => undefined);
         const missing = items.map((item, index) => ({ item, index })).filter(({ index }) => results[index] === undefined);
         if (missing.length > 0) {
-          // Trusted servers (SSR, with the server key) speak for many shoppers from one address.
-          if (!ctx.trustedServer) await deps.clientRestBudget.spend(ctx.clientIp, Math.ceil(missing.length / PRICING_ITEMS_PER_CALL));
           const answers = await fetchPrices(deps.rest, { ...scope, items: missing.map(({ item }) => item), caller: ctx });
           const fresh: Array<[string, ProductPricing]> = [];
           for (const { item, index } of missing) {

@@ -1,7 +1,7 @@
 // One anonymous client must not be able to spend the store's REST quota: all REST work of a request is batched
 // (aliases, fragments and batch entries share one call per pricing scope), a request makes at most
-// GATEWAY_MAX_REST_CALLS_PER_REQUEST calls, a client at most GATEWAY_CLIENT_REST_CALLS_PER_MINUTE catalog calls,
-// and the last GATEWAY_REST_QUOTA_RESERVE_PERCENT of the store's quota is kept for logins and checkout links.
+// GATEWAY_MAX_REST_CALLS_PER_REQUEST calls, a client at most GATEWAY_CLIENT_REST_CALLS_PER_MINUTE calls, and the
+// last GATEWAY_REST_QUOTA_RESERVE_PERCENT of the store's quota is kept for logins (rest-quota-essential.test.ts).
 import { gql, startGateway, startStack, WHOLESALE, type Stack } from '../helpers/stack';
 import { parseConfig } from '../../src/config';
 

@@ -47,10 +47,12 @@ describe('storefront calls per request are bounded', () => {
     const errors = results.flatMap((result) => result.errors ?? []);
     expect(errors.map((error) => error.extensions?.reason)).toContain('MAX_STOREFRONT_CALLS');
     for (const error of errors) expect(CLOSED_SET).toContain(error.extensions?.code);
-    // What was answered before the bound stands: the first aliases carry the shopper.
-    const first = results[0].data?.c0 as { customer: Record<string, unknown> | null } | undefined;
-    expect(first?.customer).toEqual(expect.objectContaining({}));
-    expect(first?.customer).not.toBeNull();
+    // What was answered within the bound stands: those aliases carry the shopper (which ones is the executor's order).
+    const answered = results.flatMap((result) =>
+      Object.values(result.data ?? {}).filter((value) => (value as { customer?: unknown } | null)?.customer),
+    );
+    expect(answered.length).toBeGreaterThan(0);
+    expect(answered.length).toBeLessThanOrEqual(maxStorefrontCallsPerRequest);
   });
 
   it('an ordinary full batch (10 operations, a few delegated fields each) is answered in full', async () => {

@@ -1,4 +1,4 @@
-import { canonicalAddress, createClientAddressResolver, limitKeyOf, parseForwardedEntry, parseTrustProxy, type TrustProxySetting } from '../../src/http/client-address';
+import { canonicalAddress, createClientAddressResolver, limitGroupsOf, limitKeyOf, parseForwardedEntry, parseTrustProxy, type TrustProxySetting } from '../../src/http/client-address';
 
 const PROXY = '10.0.0.5';
 const clientOf = (setting: TrustProxySetting, socket: string | undefined, xff?: string | string[]) =>
@@ -161,5 +161,43 @@ describe('limitKeyOf (what per-address limits count by)', () => {
     const keys = new Set(Array.from({ length: 50 }, (_, i) => limitKeyOf(`2001:db8:aa:bb:${i.toString(16)}::${(i * 7).toString(16)}`)));
     expect(keys).toEqual(new Set(['2001:db8:aa:bb::/64']));
     expect(limitKeyOf('2001:db8:aa:bc::1')).not.toBe(limitKeyOf('2001:db8:aa:bb::1'));
+  });
+});
+
+describe('limitGroupsOf (the wider groups a per-address limit also counts by)', () => {
+  const keys = (address: string) => limitGroupsOf(address).map((group) => group.key);
+
+  it.each([
+    ['203.0.113.7', ['203.0.113.7', '203.0.113.0/24']],
+    ['2001:db8:1:2:3:4:5:6', ['2001:db8:1:2::/64', '2001:db8:1:0::/56', '2001:db8:1::/48']],
+    ['2001:db8:1:2ff:3::', ['2001:db8:1:2ff::/64', '2001:db8:1:200::/56', '2001:db8:1::/48']],
+    ['2001:db8:abcd:12ab::1', ['2001:db8:abcd:12ab::/64', '2001:db8:abcd:1200::/56', '2001:db8:abcd::/48']],
+    ['::1', ['0:0:0:0::/64', '0:0:0:0::/56', '0:0:0::/48']],
+    ['::ffff:0:1.2.3.4', ['0:0:0:0::/64', '0:0:0:0::/56', '0:0:0::/48']],
+    ['', ['']],
+  ])('%s → %j', (address, expected) => {
+    expect(keys(address)).toEqual(expected);
+  });
+
+  it('256 /64s of one /56 share their /56 and /48; the next /56 shares only the /48', () => {
+    const groups = Array.from({ length: 256 }, (_, i) => keys(`2001:db8:7:${(0x4200 + i).toString(16)}::1`));
+    expect(new Set(groups.map((g) => g[0])).size).toBe(256);
+    expect(new Set(groups.map((g) => g[1]))).toEqual(new Set(['2001:db8:7:4200::/56']));
+    expect(new Set(groups.map((g) => g[2]))).toEqual(new Set(['2001:db8:7::/48']));
+    const next = keys('2001:db8:7:4300::1');
+    expect(next[1]).not.toBe(groups[0][1]);
+    expect(next[2]).toBe(groups[0][2]);
+  });
+
+  it('every address of an IPv4 /24 shares the /24, and wider groups have larger allowances', () => {
+    expect(new Set(Array.from({ length: 256 }, (_, i) => keys(`198.51.100.${i}`)[1]))).toEqual(new Set(['198.51.100.0/24']));
+    for (const address of ['198.51.100.9', '2001:db8::1']) {
+      const [own, ...wider] = limitGroupsOf(address);
+      expect(own).toMatchObject({ scale: 1, wide: false });
+      for (const group of wider) expect(group).toMatchObject({ wide: true, scale: expect.any(Number) });
+      const scales = limitGroupsOf(address).map((group) => group.scale);
+      expect([...scales].sort((a, b) => a - b)).toEqual(scales);
+      expect(new Set(scales).size).toBe(scales.length);
+    }
   });
 });
