@@ -32,6 +32,9 @@ export interface RestQuotaGuard {
 
 /** Two answers whose reset times differ by less than this describe the same window (network delay between them). */
 const SAME_WINDOW_SLACK_MS = 1000;
+/** Calls that may be on their way before BigCommerce has reported the quota once, and when to retry past them. */
+const UNKNOWN_QUOTA_CALLS = 10;
+const UNKNOWN_QUOTA_RETRY_MS = 1000;
 
 /**
  * Tracks the store's REST quota as BigCommerce reports it on every answer (`X-Rate-Limit-Requests-Left`, `-Quota`,
@@ -39,9 +42,20 @@ const SAME_WINDOW_SLACK_MS = 1000;
  * numbers, and says when no more than `reserveFraction` of the window's quota is left.
  */
 export function createRestQuotaGuard(options: { reserveFraction: number; now: () => number }): RestQuotaGuard {
-  let window: { left: number; quota: number; resetAt: number } | undefined;
+  let window: { left: number; quota: number; resetAt: number; lengthMs?: number } | undefined;
   // Calls sent but not answered yet: the quota they will spend is not in the last answer's headers.
   let inFlight = 0;
+  /**
+   * The window as of `now`. One that ended is followed by a full one (`X-Rate-Limit-Time-Window-Ms` long), assumed
+   * until an answer says otherwise: a burst sent the moment a window resets still meets the reserve.
+   */
+  const current = (now: number) => {
+    if (window && now >= window.resetAt) {
+      const { lengthMs } = window;
+      window = lengthMs ? { ...window, left: window.quota, resetAt: window.resetAt + (Math.floor((now - window.resetAt) / lengthMs) + 1) * lengthMs } : undefined;
+    }
+    return window;
+  };
   return {
     observe(header) {
       const left = Number(header('x-rate-limit-requests-left'));
@@ -50,15 +64,20 @@ export function createRestQuotaGuard(options: { reserveFraction: number; now: ()
       if (![left, quota, resetMs].every(Number.isFinite) || quota <= 0) return;
       const now = options.now();
       const resetAt = now + Math.max(0, resetMs);
+      const windowMs = Number(header('x-rate-limit-time-window-ms'));
+      const lengthMs = Number.isFinite(windowMs) && windowMs > 0 ? windowMs : undefined;
       // Answers to concurrent calls arrive in any order: within one window the lowest count left is the true one.
-      const sameWindow = window !== undefined && now < window.resetAt && resetAt < window.resetAt + SAME_WINDOW_SLACK_MS;
-      window = { left: sameWindow && window ? Math.min(window.left, left) : left, quota, resetAt };
+      const known = current(now);
+      const sameWindow = known !== undefined && Math.abs(resetAt - known.resetAt) < SAME_WINDOW_SLACK_MS;
+      window = { left: sameWindow ? Math.min(known.left, left) : left, quota, resetAt, lengthMs };
     },
     withinReserve() {
       const now = options.now();
-      if (window && now >= window.resetAt) window = undefined;
-      const reserveCalls = window ? window.quota * options.reserveFraction : 0;
-      if (!window || window.left - inFlight > reserveCalls) return undefined;
+      const window = current(now);
+      // Before any answer the quota is unknown: a burst sent then meets a reserve as if only a few calls were left.
+      if (!window) return inFlight < UNKNOWN_QUOTA_CALLS ? undefined : { reserveCalls: UNKNOWN_QUOTA_CALLS, resetInMs: UNKNOWN_QUOTA_RETRY_MS };
+      const reserveCalls = window.quota * options.reserveFraction;
+      if (window.left - inFlight > reserveCalls) return undefined;
       return { reserveCalls, resetInMs: window.resetAt - now };
     },
     start() {

@@ -111,6 +111,28 @@ describe('the REST reserve holds against essential calls', () => {
   }, FLOOD_TIMEOUT_MS);
 });
 
+describe('a burst sent before the gateway knows where the quota stands', () => {
+  /** Short, so that the test can wait for the next window; long enough for one burst to fit in it. */
+  const WINDOW_MS = 10_000;
+  beforeEach(async () => {
+    stack = await startStack({ sandbox: { rateLimitQuota: QUOTA, rateLimitWindowMs: WINDOW_MS }, config: { trustProxy: true } });
+  });
+  afterEach(() => stack.close());
+
+  it('a burst of 200 concurrent logins from one /48, before the gateway has seen the quota and again at a window reset', async () => {
+    const addresses = (round: number) => Array.from({ length: 200 }, (_, i) => `2001:db8:bb:${((round << 8) | (i % 10)).toString(16)}::${i.toString(16)}`);
+    const burst = (round: number) =>
+      Promise.all(addresses(round).map((ip, i) => post(stack.gateway.graphqlUrl, wrongLogin(round * 1000 + i), ip)));
+    await burst(0);
+    await expectBystanderLogsIn();
+    // The next window of the store: the gateway has seen no answer in it yet when the burst arrives.
+    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
+    await burst(1);
+    await expectBystanderLogsIn();
+  }, FLOOD_TIMEOUT_MS);
+
+});
+
 describe('every REST call made for a client counts against its budget', () => {
   const restBudget = (clientCallsPerMinute: number) => ({ ...parseConfig({}).restBudget, clientCallsPerMinute });
   beforeEach(async () => {

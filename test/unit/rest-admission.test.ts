@@ -93,6 +93,40 @@ describe('the quota as BigCommerce reports it', () => {
     expect(quota.withinReserve()).toEqual({ reserveCalls: 20, resetInMs: 29_990 });
   });
 
+  it('after a reset the next window is assumed full, so a burst at its start still meets the reserve', async () => {
+    let now = 0;
+    const quota = createRestQuotaGuard({ reserveFraction: 0.2, now: () => now });
+    const headers: Record<string, string> = {
+      'x-rate-limit-requests-left': '3',
+      'x-rate-limit-requests-quota': '100',
+      'x-rate-limit-time-reset-ms': '1000',
+      'x-rate-limit-time-window-ms': '30000',
+    };
+    quota.observe((name) => headers[name]);
+    now = 1000;
+    // No answer yet in the new window: 80 calls may be on their way before only logins go on.
+    for (let i = 0; i < 80; i++) {
+      expect(quota.withinReserve()).toBeUndefined();
+      quota.start();
+    }
+    expect(quota.withinReserve()).toEqual({ reserveCalls: 20, resetInMs: 30_000 });
+    // Two windows later, with nothing in between, the same holds.
+    now = 61_500;
+    expect(quota.withinReserve()).toEqual({ reserveCalls: 20, resetInMs: 29_500 });
+  });
+
+  it('before any answer, a burst of more than 10 calls on their way meets a reserve', async () => {
+    const quota = createRestQuotaGuard({ reserveFraction: 0.2, now: () => 0 });
+    const admission = createRestAdmission({ quota, budget: createClientRestBudget({ counters: createMemoryCounterStore(() => 0), maxCallsPerWindow: 1000, windowMs: 60_000, now: () => 0 }) });
+    for (let i = 0; i < 10; i++) await admission.admit('catalog', { address: `198.51.100.${i}` });
+    await expect(admission.admit('catalog', { address: '198.51.100.99' })).rejects.toMatchObject({ extensions: { reason: 'REST_QUOTA_RESERVED' } });
+    const logins = [];
+    for (let i = 0; i < 10; i++) logins.push(await admission.admit('login', { address: `2001:db8:7:${i}::1` }).then(() => 'ok', () => 'refused'));
+    // Half of that reserve for one /48; a bystander elsewhere still gets in.
+    expect(logins.filter((outcome) => outcome === 'ok')).toHaveLength(5);
+    await expect(admission.admit('login', { address: '192.0.2.50' })).resolves.toBeDefined();
+  });
+
   it('a new window replaces the old one', () => {
     let now = 0;
     const quota = createRestQuotaGuard({ reserveFraction: 0.2, now: () => now });
