@@ -89,6 +89,11 @@ export interface CacheConfig {
   ttlSeconds: number;
   /** GATEWAY_CACHE_MAX_MB (default 64) in bytes: bound of the in-memory store (Redis is bounded by its own maxmemory). */
   maxBytes: number;
+  /**
+   * GATEWAY_CACHE_DEBUG_HEADER (default false): `X-Cache` on every GraphQL answer. Off, only trusted servers see it:
+   * a HIT tells a shopper which pages others of their group opened.
+   */
+  debugHeader: boolean;
 }
 
 export interface RestBudget {
@@ -359,6 +364,7 @@ export function parseConfig(env: Env): StartupConfig {
       // At most a day: customer-group edits have no webhook, so the TTL is what bounds them.
       ttlSeconds: int('GATEWAY_CACHE_TTL_SECONDS', 300, 1, 86_400),
       maxBytes: int('GATEWAY_CACHE_MAX_MB', 64, 1, 65_536) * 1024 * 1024,
+      debugHeader: bool('GATEWAY_CACHE_DEBUG_HEADER', false),
     },
     sandbox: {
       port: int('SANDBOX_PORT', 4010, 0, 65535),

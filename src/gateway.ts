@@ -176,6 +176,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     storeHash: config.store.storeHash,
     channelId: config.store.channelId,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
+    serverKey: config.serverKey,
     metrics,
   });
   const perRequest = new WeakMap<Request, { responseCookies: string[]; tally: UpstreamTally; loaders: Map<string, unknown> }>();

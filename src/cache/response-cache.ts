@@ -31,6 +31,7 @@ import type { GatewayContext } from '../context';
 import { documentMemo } from '../plugins/document-memo';
 import { printCached } from '../remote/storefront-client';
 import type { CacheStore } from '../state/types';
+import { mayShowCacheStatus } from './cache-status-visibility';
 import { cacheVerdict } from './private-fields';
 import { cacheKey, canonicalJson, epochNamesFor, groupOf } from './scope';
 
@@ -51,6 +52,8 @@ export interface ResponseCacheDeps {
   storeHash: string;
   channelId: number;
   graphqlEndpoint: string;
+  /** GATEWAY_SERVER_KEY: with it a caller may see `X-Cache` (see cache-status-visibility.ts). */
+  serverKey?: string;
   metrics?: { observeCache(status: CacheStatus): void; observeCacheEntry(bytes: number): void };
 }
 
@@ -273,7 +276,7 @@ export function createResponseCache(deps: ResponseCacheDeps): ResponseCache {
     onResponse({ request, response }) {
       if (new URL(request.url).pathname !== deps.graphqlEndpoint) return;
       const status = statusOf(request);
-      response.headers.set('x-cache', status);
+      if (mayShowCacheStatus(request, { debugHeader: deps.config.debugHeader, serverKey: deps.serverKey })) response.headers.set('x-cache', status);
       const record = records.get(request);
       if (request.method === 'GET' && status !== 'BYPASS' && record?.texts.length === 1) {
         response.headers.set('etag', etagOf(record.texts[0]));
