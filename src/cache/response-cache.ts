@@ -30,7 +30,7 @@ import type { CacheConfig } from '../config';
 import type { GatewayContext } from '../context';
 import { documentMemo } from '../plugins/document-memo';
 import { printCached } from '../remote/storefront-client';
-import type { CacheStore } from '../state/types';
+import type { CacheFront } from './cache-front';
 import { mayShowCacheStatus } from './cache-status-visibility';
 import { cacheVerdict } from './private-fields';
 import { cacheKey, canonicalJson, epochNamesFor, groupOf } from './scope';
@@ -48,7 +48,7 @@ const LEADER_WAIT_MS = 5000;
 export interface ResponseCacheDeps {
   config: CacheConfig;
   /** The cache front (cache-front.ts) over the gateway's CacheStore. */
-  store: CacheStore;
+  store: CacheFront;
   storeHash: string;
   channelId: number;
   graphqlEndpoint: string;
@@ -255,7 +255,8 @@ export function createResponseCache(deps: ResponseCacheDeps): ResponseCache {
           settle(text);
           setResult(resultOf(text, executed.data));
           try {
-            await deps.store.set(key, text, ttlMs);
+            // Counted against this client's share of the write budget (cache-front.ts).
+            await deps.store.set(key, text, ttlMs, ctx.clientIp);
             deps.metrics?.observeCacheEntry(Buffer.byteLength(text));
           } catch {
             // Not stored this time; the answer itself is unaffected.

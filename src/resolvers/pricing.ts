@@ -138,8 +138,8 @@ function createPriceCache(deps: ResolverDeps) {
         return keys.map(() => undefined);
       }
     },
-    async write(entries: Array<[string, ProductPricing]>): Promise<void> {
-      await Promise.allSettled(entries.map(([key, pricing]) => cache.set(key, JSON.stringify(pricing), ttlMs)));
+    async write(entries: Array<[string, ProductPricing]>, writer: string): Promise<void> {
+      await Promise.allSettled(entries.map(([key, pricing]) => cache.set(key, JSON.stringify(pricing), ttlMs, writer)));
     },
   };
 }
@@ -172,7 +172,7 @@ export function createPricingResolvers(deps: ResolverDeps): PricingResolvers {
             // Unknown products are not cached: a product made visible shows its price on the next request.
             if (pricing && keys) fresh.push([keys[index], pricing]);
           }
-          await priceCache.write(fresh);
+          await priceCache.write(fresh, ctx.clientIp);
         }
         // One result per key, in key order (DataLoader's contract); unknown products price as null.
         return results.map((result) => result ?? null);
