@@ -1,11 +1,12 @@
 // REST API under /stores/{hash}/v2|v3/...: X-Auth-Token auth, a rate-limit counter on every authenticated request,
 // storefront token creation, pricing, validate-credentials, cart redirect URLs and the system time; then the admin
-// routes of their own modules (catalog products, price list records and assignments, webhooks), behind the same
+// routes of their own modules (catalog products, price list records and assignments, webhooks, customers), behind the same
 // authentication and rate limit.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Catalog } from './catalog';
 import { createCatalogProductRoutes } from './catalog-products-rest';
+import { createCustomerRoutes } from './customers-rest';
 import { headerValue, restError, safeDecode, sendEmpty, sendJson } from './http-util';
 import { verifyPassword } from './passwords';
 import { createPriceListAssignmentRoutes } from './price-list-assignments-rest';
@@ -202,6 +203,7 @@ export function createRestHandler(deps: RestDeps) {
     createPriceListRecordRoutes(deps.catalog, deps.publish),
     createPriceListAssignmentRoutes(deps.catalog, deps.channelId, deps.publish),
     createWebhooksRoutes(deps.webhooks),
+    createCustomerRoutes(deps.catalog, deps.channelId, deps.publish, deps.now),
   ];
   return async function handleRest(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
     const m = /^\/stores\/([^/]+)\/(v2|v3)(\/.*)?$/.exec(path);

@@ -57,6 +57,8 @@ export interface WebhookDispatcherOptions {
   now: () => number;
   /** Multiplies every retry delay (1 = the real schedule; 0.001 turns a minute into 60 ms). */
   retryScale: number;
+  /** Before an event's first delivery (ms); 0 = right after the current I/O turn. */
+  deliveryDelayMs?: number;
   attempts: WebhookDeliveryAttempt[];
   onError: (err: unknown) => void;
 }
@@ -180,9 +182,12 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     publish(event) {
       if (closed) return;
       const createdAt = Math.floor(now() / 1000);
-      setImmediate(() => {
-        if (!closed) dispatch(event, createdAt);
-      });
+      const delay = options.deliveryDelayMs ?? 0;
+      if (delay > 0) later(delay, () => dispatch(event, createdAt));
+      else
+        setImmediate(() => {
+          if (!closed) dispatch(event, createdAt);
+        });
     },
     close() {
       closed = true;

@@ -30,7 +30,9 @@ import { createGatewayStores } from './state';
 import type { GatewayStores } from './state/types';
 import { createUpstreams } from './upstreams';
 import { createClientAddressResolver } from './http/client-address';
-import { WEBHOOK_SECRET_HEADER, createPriceListGroupResolver, webhookEndpointPlugin, webhookMetrics } from './webhooks';
+import { WEBHOOK_SECRET_HEADER, createCustomerChanges, createCustomerLookup, createPriceListGroupResolver, webhookEndpointPlugin, webhookMetrics } from './webhooks';
+import { createCustomerGroupMemory, rememberingGroups } from './cache/customer-groups';
+import { createGroupConfirmation } from './cache/group-confirmation';
 import { createClientRestBudget } from './remote/rest-quota';
 import { createCacheFront, createCacheInvalidator } from './cache/cache-front';
 import type { CacheInvalidator } from './cache/invalidation';
@@ -96,12 +98,24 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   const sessionTokens = createSessionTokens({ key: deriveSessionKey(config.session.secret), now, ttlSeconds: config.session.ttlSeconds });
   const loginThrottle = createLoginThrottle({ store: stores.counters, limits: config.loginLimits, now });
   const cookie = { name: config.session.cookieName, secure: config.session.cookieSecure };
-  const sessions = createSessionService({
-    tokens: sessionTokens,
-    ttlSeconds: config.session.ttlSeconds,
-    revocations: stores.revocations,
-    cookie,
-    now,
+  // The groups sessions were issued with, per customer: what a `store/customer/updated` is compared with.
+  const customerGroups = createCustomerGroupMemory(stores.cache, (config.session.ttlSeconds + 60) * 1000);
+  const sessions = rememberingGroups(
+    createSessionService({
+      tokens: sessionTokens,
+      ttlSeconds: config.session.ttlSeconds,
+      revocations: stores.revocations,
+      cookie,
+      now,
+      log: (event, fields) => logger.info(fields, event),
+    }),
+    customerGroups,
+  );
+  const customerChanges = createCustomerChanges({
+    lookup: createCustomerLookup(upstreams.rest),
+    memory: customerGroups,
+    endSessions: (customerId) => sessions.endAllOf(customerId),
+    invalidateGroups: (groups) => cacheInvalidator.invalidate(groups.map((customerGroupId) => ({ kind: 'group', customerGroupId }))),
     log: (event, fields) => logger.info(fields, event),
   });
 
@@ -152,11 +166,11 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     customSecret: config.webhookSecret ? { header: WEBHOOK_SECRET_HEADER, value: config.webhookSecret } : undefined,
     singleUse: stores.singleUse,
     invalidator: {
-      // Cache scopes bump epochs; a changed customer's sessions end (they name what the customer no longer is).
+      // Cache scopes bump epochs; a changed customer is looked up (a new group or a deletion ends their sessions).
       invalidate: async (scopes) => {
         await Promise.all([
           cacheInvalidator.invalidate(scopes),
-          ...scopes.flatMap((scope) => (scope.kind === 'customer' ? [sessions.endAllOf(scope.customerId)] : [])),
+          ...scopes.flatMap((scope) => (scope.kind === 'customer' ? [customerChanges.apply(scope.customerId, scope.change)] : [])),
         ]);
       },
     },
@@ -176,6 +190,14 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     storeHash: config.store.storeHash,
     channelId: config.store.channelId,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
+    confirmGroup: createGroupConfirmation({
+      executor: upstreams.storefront,
+      onMismatch: (customerId, named, current) => {
+        customerChanges.observed(customerId, named, current).catch((error: unknown) =>
+          logger.warn({ customerId, error: error instanceof Error ? error.name : typeof error }, 'cache: could not apply a customer group change'),
+        );
+      },
+    }),
     serverKey: config.serverKey,
     metrics,
   });

@@ -31,6 +31,7 @@ import type { GatewayContext } from '../context';
 import { documentMemo } from '../plugins/document-memo';
 import { printCached } from '../remote/storefront-client';
 import type { CacheFront } from './cache-front';
+import type { GroupConfirmation } from './group-confirmation';
 import { mayShowCacheStatus } from './cache-status-visibility';
 import { cacheVerdict } from './private-fields';
 import { cacheKey, canonicalJson, epochNamesFor, groupOf } from './scope';
@@ -52,6 +53,8 @@ export interface ResponseCacheDeps {
   storeHash: string;
   channelId: number;
   graphqlEndpoint: string;
+  /** Whether BigCommerce priced a logged-in answer by the group its key names (group-confirmation.ts); absent: yes. */
+  confirmGroup?: GroupConfirmation;
   /** GATEWAY_SERVER_KEY: with it a caller may see `X-Cache` (see cache-status-visibility.ts). */
   serverKey?: string;
   metrics?: { observeCache(status: CacheStatus): void; observeCacheEntry(bytes: number): void };
@@ -251,9 +254,15 @@ export function createResponseCache(deps: ResponseCacheDeps): ResponseCache {
           }
           const stringify = (executed as CachedResult).stringify ?? JSON.stringify;
           const text = stringify(executed);
+          setResult(resultOf(text, executed.data));
+          // Shared and stored only under the group BigCommerce priced it by: a customer moved to another group still
+          // names the old one until their session ends.
+          if (deps.confirmGroup && !(await deps.confirmGroup(ctx))) {
+            settle(undefined);
+            return note(record, 'MISS', text);
+          }
           // Requests that asked for the same entry meanwhile are answered with these bytes (see lead).
           settle(text);
-          setResult(resultOf(text, executed.data));
           try {
             // Counted against this client's share of the write budget (cache-front.ts).
             await deps.store.set(key, text, ttlMs, ctx.clientIp);

@@ -82,11 +82,11 @@ export function planForEvent(scope: string, data: unknown, options: MappingOptio
     return typeof resource === 'string' && CATALOG_METAFIELD_RESOURCES.has(resource) ? only(catalogOf(options.channelId)) : null;
   }
 
-  // A customer's group (and so their prices) may have changed, or the customer is gone: their sessions from
-  // before say otherwise. developer.bigcommerce.com/docs/integrations/webhooks/events#customer
+  // A customer's group (and so their prices) may have changed, or the customer is gone: what changed is looked up
+  // (customer-changes.ts). developer.bigcommerce.com/docs/integrations/webhooks/events#customer
   if (scope === 'store/customer/updated' || scope === 'store/customer/deleted') {
     const customerId = isObject(data) ? idOf(data.id) : undefined;
-    return customerId === undefined ? null : only({ kind: 'customer', customerId });
+    return customerId === undefined ? null : only({ kind: 'customer', customerId, change: scope === 'store/customer/deleted' ? 'deleted' : 'updated' });
   }
 
   const channelEvent = /^store\/channel\/(\d+)\/(.+)$/.exec(scope);

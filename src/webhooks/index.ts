@@ -9,6 +9,7 @@ export { planForEvent, resolvePlan, uniqueScopes, type EventPlan, type MappingOp
 export { webhookMetrics, type WebhookDeliveryOutcome, type WebhookInvalidationOutcome, type WebhookObserver } from './metrics';
 export { parseWebhookPayload, type WebhookPayload } from './payload';
 export { createPriceListGroupResolver } from './price-list-groups';
+export { createCustomerChanges, createCustomerLookup, type CustomerChanges, type CustomerLookup, type CustomerRecord } from './customer-changes';
 export { describeRegistrations, gatewayWebhookScopes, registerWebhooks, type RegisterWebhooksOptions, type RegistrationAction, type WebhookRegistration } from './register';
 export { localWebhookDestination, registerSandboxWebhooks } from './sandbox-registration';
 export { WEBHOOK_SECRET_HEADER, createWebhookVerifier, type CustomHeaderSecret, type Verification, type WebhookVerifier } from './verify';

@@ -31,7 +31,7 @@ export function gatewayWebhookScopes(channelId: number): string[] {
     'store/priceList/records/deleted',
     'store/priceList/assignment/updated',
     'store/priceList/assignment/deleted',
-    // A customer moved to another group keeps a session naming the old one: it is refused (and re-opened).
+    // A customer moved to another group keeps a session naming the old one: looked up, then ended (customer-changes.ts).
     'store/customer/updated',
     'store/customer/deleted',
     `${channel}/product/assigned`,

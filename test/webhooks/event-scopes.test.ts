@@ -127,9 +127,9 @@ describe('events documented on the events pages only', () => {
     // Events the cache does not depend on are not mapped (acknowledged and ignored by the endpoint).
     ['store/order/created', { type: 'order', id: 250 }, null],
     ['store/cart/updated', { type: 'cart', id: 'abc' }, null],
-    // A customer's group may have changed: their sessions are refused, not a cache scope bumped.
-    ['store/customer/updated', { type: 'customer', id: 1 }, [{ kind: 'customer', customerId: 1 }]],
-    ['store/customer/deleted', { type: 'customer', id: 9 }, [{ kind: 'customer', customerId: 9 }]],
+    // A customer's group may have changed: looked up before sessions end or groups are bumped (customer-changes.ts).
+    ['store/customer/updated', { type: 'customer', id: 1 }, [{ kind: 'customer', customerId: 1, change: 'updated' }]],
+    ['store/customer/deleted', { type: 'customer', id: 9 }, [{ kind: 'customer', customerId: 9, change: 'deleted' }]],
     ['store/customer/address/updated', { type: 'customer', id: 1 }, null],
     ['store/channel/1/order/created', { type: 'order', id: 1 }, null],
     ['store/channel/1/settings/logo/updated', {}, null],
