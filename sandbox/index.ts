@@ -67,11 +67,6 @@ export interface SandboxOptions {
    * schedule; tests use e.g. 0.001 (a minute becomes 60 ms).
    */
   webhookRetryScale?: number;
-  /**
-   * Delay before an event's first delivery (default 0). BigCommerce delivers asynchronously, seconds after the
-   * change; tests use it to act inside that window.
-   */
-  webhookDeliveryDelayMs?: number;
 }
 
 export interface SandboxIdentity {
@@ -92,6 +87,11 @@ export interface Sandbox {
   storeId: string;
   /** Every webhook callback attempt (first deliveries and retries), in the order they completed. */
   webhookDeliveries: WebhookDeliveryAttempt[];
+  /**
+   * Holds the first delivery of every event fired from now on until `release()`, which sends them as they would have
+   * been sent. BigCommerce delivers seconds after a change; tests act inside that window without racing a clock.
+   */
+  holdWebhooks(): { release(): void };
   /** Stops the server, pending webhook retries and callbacks in flight. */
   close(): Promise<void>;
 }
@@ -139,8 +139,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new RangeError(`sandbox: latencyMs must be a finite number >= 0, got ${latencyMs}`);
   const retryScale = options.webhookRetryScale ?? 1;
   if (!Number.isFinite(retryScale) || retryScale < 0) throw new RangeError(`sandbox: webhookRetryScale must be a finite number >= 0, got ${retryScale}`);
-  const deliveryDelayMs = options.webhookDeliveryDelayMs ?? 0;
-  if (!Number.isFinite(deliveryDelayMs) || deliveryDelayMs < 0) throw new RangeError(`sandbox: webhookDeliveryDelayMs must be a finite number >= 0, got ${deliveryDelayMs}`);
   const storeId = options.storeId ?? SANDBOX_DEFAULT_STORE_ID;
   if (!/^\d+$/.test(storeId)) throw new RangeError(`sandbox: storeId must be digits, got ${JSON.stringify(storeId)}`);
   const now = options.now ?? Date.now;
@@ -160,7 +158,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     clientSecret: identity.clientSecret,
     now,
     retryScale,
-    deliveryDelayMs,
     attempts: webhookDeliveries,
     onError,
   });
@@ -201,6 +198,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     requestLog,
     storeId,
     webhookDeliveries,
+    holdWebhooks: () => dispatcher.hold(),
     close: () =>
       new Promise<void>((resolve, reject) => {
         dispatcher.close();

@@ -1,11 +1,12 @@
 // REST API under /stores/{hash}/v2|v3/...: X-Auth-Token auth, a rate-limit counter on every authenticated request,
 // storefront token creation, pricing, validate-credentials, cart redirect URLs and the system time; then the admin
-// routes of their own modules (catalog products, price list records and assignments, webhooks, customers), behind the same
+// routes of their own modules (catalog products, price list records and assignments, webhooks, customers, channels and currencies), behind the same
 // authentication and rate limit.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Catalog } from './catalog';
 import { createCatalogProductRoutes } from './catalog-products-rest';
+import { createChannelRoutes, sandboxChannels } from './channels-rest';
 import { createCustomerRoutes } from './customers-rest';
 import { headerValue, restError, safeDecode, sendEmpty, sendJson } from './http-util';
 import { verifyPassword } from './passwords';
@@ -121,7 +122,7 @@ function priceItem(p: ProductPrice, options: unknown[], request: Json): Json {
 function pricing(body: Json, deps: RestDeps): Json {
   const errors: Record<string, string> = {};
   if (!isInt(body.channel_id)) errors.channel_id = 'channel_id is required (integer).';
-  else if (body.channel_id !== deps.channelId) errors.channel_id = `Channel ${body.channel_id} not found.`;
+  else if (!sandboxChannels(deps.channelId).some((c) => c.id === body.channel_id)) errors.channel_id = `Channel ${body.channel_id} not found.`;
   if (typeof body.currency_code !== 'string') errors.currency_code = 'currency_code is required (string).';
   else if (!deps.catalog.currencies.has(body.currency_code.toUpperCase())) errors.currency_code = `Currency ${body.currency_code} is not enabled on this store.`;
   if (!Array.isArray(body.items)) errors.items = 'items is required (array).';
@@ -155,7 +156,7 @@ function pricing(body: Json, deps: RestDeps): Json {
     try {
       const p = priceProduct(deps.catalog, product, variantId, {
         groupId,
-        channelId: deps.channelId,
+        channelId: body.channel_id as number,
         currencyCode: body.currency_code as string,
       });
       if (!p) continue;
@@ -204,6 +205,7 @@ export function createRestHandler(deps: RestDeps) {
     createPriceListAssignmentRoutes(deps.catalog, deps.channelId, deps.publish),
     createWebhooksRoutes(deps.webhooks),
     createCustomerRoutes(deps.catalog, deps.channelId, deps.publish, deps.now),
+    createChannelRoutes(deps.catalog, deps.channelId),
   ];
   return async function handleRest(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
     const m = /^\/stores\/([^/]+)\/(v2|v3)(\/.*)?$/.exec(path);

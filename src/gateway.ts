@@ -180,7 +180,6 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     logger,
     now,
     maxBodyBytes: WEBHOOK_MAX_BODY_BYTES,
-    channelId: config.store.channelId,
     storeHash: config.store.storeHash,
     observe: webhookMetrics(metrics.registry),
   });

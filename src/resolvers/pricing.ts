@@ -2,7 +2,9 @@ import DataLoader from 'dataloader';
 import type { GatewayContext } from '../context';
 import { gatewayError } from '../errors';
 import {
+  createPricingScopeGuard,
   fetchPrices,
+  fetchStoreScopes,
   PRICING_ITEMS_PER_CALL,
   type PricingQuery,
   type PricingRequestItem,
@@ -146,6 +148,8 @@ function createPriceCache(deps: ResolverDeps) {
 
 export function createPricingResolvers(deps: ResolverDeps): PricingResolvers {
   const priceCache = createPriceCache(deps);
+  // Channels, currencies and countries a price may be asked for: checked before the cache and before REST.
+  const scopes = createPricingScopeGuard({ load: () => fetchStoreScopes(deps.rest), channelId: deps.store.channelId, currencyCode: deps.config.currencyCode, now: deps.now });
   /**
    * One loader per request and pricing scope: all `Product.pricing` and `Query.pricing` fields of a request
    * — aliases and fragments included — that share a scope share one REST call (chunked by fetchPrices).
@@ -201,13 +205,14 @@ export function createPricingResolvers(deps: ResolverDeps): PricingResolvers {
           if (!ctx.trustedServer) throw gatewayError('FORBIDDEN', 'customerGroupId is only accepted from trusted server callers');
           customerGroupId = input.customerGroupId;
         }
-        if (input.items.length === 0) return [];
         const scope: PricingScope = {
           channelId: input.channelId ?? deps.store.channelId,
           currencyCode,
           countryCode: input.countryCode?.toUpperCase() ?? undefined,
           customerGroupId,
         };
+        await scopes.check(scope);
+        if (input.items.length === 0) return [];
         const items: PricingRequestItem[] = input.items.map((item) => ({
           product_id: item.productId,
           ...(item.variantId != null ? { variant_id: item.variantId } : {}),
@@ -224,7 +229,7 @@ export function createPricingResolvers(deps: ResolverDeps): PricingResolvers {
     Product: {
       pricing: {
         selectionSet: '{ entityId }',
-        resolve(product, args, ctx) {
+        async resolve(product, args, ctx) {
           if (typeof product.entityId !== 'number') return null;
           const scope: PricingScope = {
             channelId: deps.store.channelId,
@@ -232,6 +237,7 @@ export function createPricingResolvers(deps: ResolverDeps): PricingResolvers {
             // The request's shopper: a login earlier in the same request changes it (see auth/sessions.ts).
             customerGroupId: ctx.shopper?.customerGroupId,
           };
+          await scopes.check(scope);
           return itemLoader(ctx, scope).load({ product_id: product.entityId });
         },
       },

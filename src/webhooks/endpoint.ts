@@ -42,8 +42,6 @@ export interface WebhookEndpointDeps {
   now: () => number;
   /** Bodies larger than this are refused with 413 before they are read in full. */
   maxBodyBytes: number;
-  /** The gateway's channel: catalog events that name no channel invalidate it (absent: everything). */
-  channelId?: number;
   /** When set, payloads whose `producer` is another store's (`stores/{hash}`) are acknowledged and ignored. */
   storeHash?: string;
   observe?: WebhookObserver;
@@ -199,7 +197,7 @@ export function webhookEndpointPlugin(deps: WebhookEndpointDeps): WebhookEndpoin
         logger.warn({ ...fields, producer: payload.producer }, "webhook: ignored another store's event");
         return answer(200, 'ignored', { received: true, ignored: true });
       }
-      const plan = planForEvent(payload.scope, payload.data, { channelId: deps.channelId });
+      const plan = planForEvent(payload.scope, payload.data);
       if (!plan) {
         logger.info(fields, 'webhook: ignored an event the cache does not depend on');
         return answer(200, 'ignored', { received: true, ignored: true });
