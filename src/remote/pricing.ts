@@ -168,6 +168,8 @@ export function createPricingScopeGuard(deps: PricingScopeGuardDeps): PricingSco
       if (scope.countryCode !== undefined && !ISO_3166_ALPHA_2.has(scope.countryCode)) {
         throw gatewayError('BAD_USER_INPUT', 'countryCode must be an ISO 3166-1 alpha-2 country code');
       }
+      // The first reading is waited for by every check: the fields of one request then reach their loader together.
+      if (reading && !known) await reading;
       const age = deps.now() - readAt;
       // First use, or a value not (yet) known: read now. Lists merely due for refresh: read beside the request.
       if ((!known || !valid(scope)) && age >= retryMs) await read();
