@@ -110,6 +110,20 @@ describe('PUT /v3/customers', () => {
   });
 });
 
+describe('holdWebhooks (tests act inside the window before a delivery)', () => {
+  it('holds first deliveries until released, then sends them as they would have been sent', async () => {
+    const seen = dest.received.length;
+    const window = s.holdWebhooks();
+    await rest(s, 'PUT', '/v3/customers', [{ id: 1, phone: '555-0199' }]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(dest.received.length).toBe(seen);
+    window.release();
+    await eventually(() => dest.received.length > seen, 5000, 'the held callback');
+    const body = JSON.parse(dest.received[seen].body) as { scope: string; data: unknown };
+    expect(body).toMatchObject({ scope: 'store/customer/updated', data: { type: 'customer', id: 1 } });
+  });
+});
+
 describe('DELETE /v3/customers', () => {
   it('deletes by id:in: the login and the storefront customer are gone, store/customer/deleted fires', async () => {
     expect((await rest(s, 'DELETE', '/v3/customers')).status).toBe(422);
