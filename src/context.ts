@@ -115,7 +115,7 @@ export function createContextFactory(deps: ContextDeps) {
       // All in shared state, read together: a revoked session, one older than the state that would know, or one
       // older than a change to its customer.
       const [revoked, since, customerChangedAt] = await Promise.all([
-        deps.revocations.isRevoked(session.id),
+        deps.revocations.isRevoked({ sessionId: session.id, customerId: session.shopper.customerId }),
         deps.stateSince(),
         deps.revocations.customerRevokedAt(session.shopper.customerId),
       ]);

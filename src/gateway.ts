@@ -100,6 +100,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     tokens: sessionTokens,
     ttlSeconds: config.session.ttlSeconds,
     revocations: stores.revocations,
+    counters: stores.counters,
     cookie,
     now,
     log: (event, fields) => logger.info(fields, event),

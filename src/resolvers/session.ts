@@ -79,7 +79,8 @@ export function createSessionResolvers(deps: ResolverDeps): SessionResolvers {
             : await verifyWithCustomerAccessToken(deps, args, ctx);
         await deps.loginThrottle.succeeded(args.email);
         const { shopper, notAfter } = verified;
-        const sessionToken = await deps.sessions.open(ctx, shopper, notAfter);
+        const admission = await deps.sessions.admit(ctx, shopper.customerId);
+        const sessionToken = await deps.sessions.open(ctx, admission, shopper, notAfter);
         return { result: 'success', shopper, sessionToken, cart: null, customerAccessToken: null };
       },
 
