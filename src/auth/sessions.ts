@@ -28,9 +28,11 @@ export interface SessionAdmission {
 export interface SessionService {
   /**
    * Counts one session opening for the customer and the request's client; RATE_LIMITED past either bound.
-   * Called once the caller has proved who the customer is, before any upstream work for the session.
+   * Called once the caller has proved who the customer is, before any upstream work for the session. `spend`
+   * (a one-time token's claim) runs only when the bounds leave room, and before anything is counted: a flood past
+   * the bound spends no tokens and writes nothing, and a replayed token counts against nobody.
    */
-  admit(ctx: GatewayContext, customerId: number): Promise<SessionAdmission>;
+  admit(ctx: GatewayContext, customerId: number, spend?: () => Promise<void>): Promise<SessionAdmission>;
   /**
    * Opens a gateway session for `shopper`: ends the request's previous one, sets the cookie, returns the
    * bearer token — and answers the rest of this request (the result's fields, later mutations) for the new shopper.
@@ -78,12 +80,18 @@ export function createSessionService(deps: {
     });
   const windowMs = limits.windowSeconds * 1000;
   return {
-    async admit(ctx, customerId) {
-      const customer = await deps.counters.increment(`sessions:customer:${customerId}`, windowMs);
-      if (customer.count > limits.perCustomer) throw tooMany('account', customer.resetAt);
-      if (!ctx.trustedServer) {
-        const client = await deps.counters.increment(`sessions:client:${limitKeyOf(ctx.clientIp)}`, windowMs);
-        if (client.count > limits.perClient) throw tooMany('client', client.resetAt);
+    async admit(ctx, customerId, spend) {
+      const bounds = [{ what: 'account', key: `sessions:customer:${customerId}`, max: limits.perCustomer }];
+      if (!ctx.trustedServer) bounds.push({ what: 'client', key: `sessions:client:${limitKeyOf(ctx.clientIp)}`, max: limits.perClient });
+      for (const { what, key, max } of bounds) {
+        const window = await deps.counters.peek(key);
+        if (window && window.count >= max) throw tooMany(what, window.resetAt);
+      }
+      await spend?.();
+      // Counted after the peek, so concurrent openings may pass it together: the increment decides.
+      for (const { what, key, max } of bounds) {
+        const window = await deps.counters.increment(key, windowMs);
+        if (window.count > max) throw tooMany(what, window.resetAt);
       }
       return { customerId, admitted: true };
     },

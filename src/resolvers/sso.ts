@@ -103,8 +103,9 @@ export function createSsoResolvers(deps: ResolverDeps): SsoResolvers {
       async loginWithCurrentCustomerJwt(_root, args, ctx) {
         const { expiresAt, ...verified } = await verifyCurrentCustomer(args.currentCustomerJwt);
         // A session is opened once per token: a leaked token cannot mint more.
-        if (!(await oneTime.spend(verified.singleUse))) throw rejected('ALREADY_USED', 'token was already used to open a session');
-        const admission = await deps.sessions.admit(ctx, verified.customerId);
+        const admission = await deps.sessions.admit(ctx, verified.customerId, async () => {
+          if (!(await oneTime.spend(verified.singleUse))) throw rejected('ALREADY_USED', 'token was already used to open a session');
+        });
         const { shopper, notAfter } = await upstreamSession(ctx, verified);
         const sessionToken = await deps.sessions.open(ctx, admission, shopper, notAfter);
         const payload: GatewaySessionPayload = { sessionToken, customer: currentCustomerPayload(shopper, 'CURRENT_CUSTOMER_JWT') };
@@ -115,10 +116,11 @@ export function createSsoResolvers(deps: ResolverDeps): SsoResolvers {
       // copied it) would be logged in upstream as that customer and read their profile.
       async loginWithCustomerLoginJwt(_root, args, ctx) {
         const verified = await verifyCustomerLogin(args.jwt, ctx);
-        if (!(await oneTime.spend(verified.singleUse))) {
-          throw gatewayError('UNAUTHENTICATED', 'Customer Login JWT rejected: token was already used', { reason: 'ALREADY_USED' });
-        }
-        const admission = await deps.sessions.admit(ctx, verified.customerId);
+        const admission = await deps.sessions.admit(ctx, verified.customerId, async () => {
+          if (!(await oneTime.spend(verified.singleUse))) {
+            throw gatewayError('UNAUTHENTICATED', 'Customer Login JWT rejected: token was already used', { reason: 'ALREADY_USED' });
+          }
+        });
         const { shopper, notAfter } = await upstreamSession(ctx, { customerId: verified.customerId, email: '', customerGroupId: 0 });
         const sessionToken = await deps.sessions.open(ctx, admission, shopper, notAfter);
         const payload: CustomerLoginJwtPayload = { redirectTo: verified.redirectTo, shopper, sessionToken, cart: null, customerAccessToken: null };

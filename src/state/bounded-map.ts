@@ -62,7 +62,9 @@ export function boundedMap<V>(options: {
     const at = now();
     if (at - sweptAt < SWEEP_INTERVAL_MS) return;
     sweptAt = at;
-    for (const [key, entry] of entries.entries()) if (entry.expiresAt <= at) entries.delete(key);
+    const expired: string[] = [];
+    for (const [key, entry] of entries.entries()) if (entry.expiresAt <= at) expired.push(key);
+    for (const key of expired) entries.delete(key);
   };
   return {
     get(key) {

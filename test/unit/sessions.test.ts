@@ -64,6 +64,22 @@ describe('session openings are bounded per customer and per client', () => {
     for (let i = 0; i < 10; i++) await openFor(sessions, contextOf('2001:db8:1:2::1', true), 300 + i);
   });
 
+  it('spends a one-time token only within the bound, and counts nothing for a token already spent', async () => {
+    const { sessions } = setup();
+    const ctx = contextOf('192.0.2.1');
+    const alreadySpent = async () => {
+      throw new Error('ALREADY_USED');
+    };
+    // A replayed token, however often, takes nothing from the customer's bound.
+    for (let i = 0; i < 10; i++) await expect(sessions.admit(ctx, 42, alreadySpent)).rejects.toThrow('ALREADY_USED');
+    let spent = 0;
+    const spend = async () => void (spent += 1);
+    for (let i = 0; i < 3; i++) await sessions.admit(ctx, 42, spend);
+    // Past the bound the token is not spent: a flood writes no claims, and the shopper may use it later.
+    await expect(sessions.admit(ctx, 42, spend)).rejects.toMatchObject({ extensions: { reason: 'TOO_MANY_SESSIONS' } });
+    expect(spent).toBe(3);
+  });
+
   it('opens only the session it admitted', async () => {
     const { sessions } = setup();
     const ctx = contextOf('192.0.2.1');
