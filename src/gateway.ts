@@ -256,7 +256,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       // Cookie-authenticated requests must not be "simple" requests a foreign page can send without preflight.
       csrfPreventionPlugin(),
       validationErrorCodesPlugin(),
-      ...operationLimitPlugins(config.limits),
+      // Catalyst introspects at build time through the front door, as BigCommerce lets it.
+      ...operationLimitPlugins(config.limits, { introspectionAllowed: (request) => frontDoor?.requestOf(request) !== undefined }),
       ...(customerTokens ? [frontDoorShopperMutationsPlugin({ loginThrottle, customerTokens })] : []),
       storefrontPassthroughPlugin({
         executor: upstreams.storefront,

@@ -1,6 +1,7 @@
 // The front door's contract with storefront servers, request by request (plain HTTP here; TLS is catalyst.test.ts's).
 import { request } from 'undici';
 import { startSandbox, type Sandbox } from '../../sandbox';
+import { parseConfig } from '../../src/config';
 import { mintClientToken } from '../../src/front-door/client-token';
 import { startGateway, type GatewayServer } from '../helpers/stack';
 
@@ -33,6 +34,8 @@ describe('front door contract', () => {
       config: {
         frontDoor: { domain: DOMAIN, channels: [1, 2], clientTokens: [clientToken], identitySeconds: 60 },
         loginLimits: { windowSeconds: 900, maxAttemptsPerIp: 30, maxFailuresPerEmail: 3 },
+        // As in production: introspection off for everyone but storefront servers on the front door.
+        limits: { ...parseConfig({}).limits, introspection: false },
       },
     });
   });
@@ -109,6 +112,20 @@ describe('front door contract', () => {
     const third = await post({ query: `mutation { login(email: "${email}", password: "x3") { customerAccessToken { value } } }` }, { 'true-client-ip': '198.51.100.8' });
     const fourth = await post({ query: `mutation { login(email: "${email}", password: "Retail1!") { customerAccessToken { value } } }` }, { 'true-client-ip': '198.51.100.9' });
     expect([third.json.errors?.[0].extensions?.code, fourth.json.errors?.[0].extensions?.code]).toContain('RATE_LIMITED');
+  });
+
+  it('lets storefront servers introspect (the gateway\'s own fields included) and passes BigCommerce\'s complexity back', async () => {
+    const schema = await post({ query: `{ __schema { queryType { fields { name } } } }` });
+    const fields = (schema.json.data as { __schema: { queryType: { fields: Array<{ name: string }> } } }).__schema.queryType.fields.map((f) => f.name);
+    expect(fields).toEqual(expect.arrayContaining(['site', 'customer', 'pricing', 'currentCustomer']));
+    const elsewhere = await request(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ query: `{ __schema { queryType { name } } }` }),
+    });
+    expect(((await elsewhere.body.json()) as { errors?: unknown[] }).errors?.length).toBeGreaterThan(0);
+    const listing = await post({ query: PRODUCTS });
+    expect(Number(listing.headers['x-bc-graphql-complexity'])).toBeGreaterThan(0);
   });
 
   it('refuses an operation mixing BigCommerce\'s login with the gateway\'s own fields', async () => {
