@@ -35,6 +35,9 @@ import { createClientRestBudget } from './remote/rest-quota';
 import { createCacheFront, createCacheInvalidator } from './cache/cache-front';
 import type { CacheInvalidator } from './cache/invalidation';
 import { createResponseCache } from './cache/response-cache';
+import { createCustomerTokenIdentity } from './front-door/customer-token-identity';
+import { createFrontDoor } from './front-door/plugin';
+import { frontDoorShopperMutationsPlugin } from './front-door/shopper-mutations';
 
 export interface GatewayDeps {
   /** The gateway's only way out to BigCommerce (Storefront GraphQL and REST); tests inject their own. */
@@ -137,6 +140,26 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   // 4. Yoga.
   // Compiled once (a CIDR list becomes a BlockList); the context and the refused-document throttle share it.
   const clientAddress = createClientAddressResolver(config.trustProxy);
+  const perRequest = new WeakMap<Request, { responseCookies: string[]; tally: UpstreamTally; loaders: Map<string, unknown> }>();
+  const frontDoor = config.frontDoor
+    ? createFrontDoor({
+        config: config.frontDoor,
+        storeHash: config.store.storeHash,
+        graphqlEndpoint: GRAPHQL_ENDPOINT,
+        sitemap: upstreams.sitemap,
+        tallyOf: (request) => perRequest.get(request)?.tally,
+      })
+    : undefined;
+  const customerTokens = config.frontDoor
+    ? createCustomerTokenIdentity({
+        executor: upstreams.storefront,
+        cache: stores.cache,
+        revocations: stores.revocations,
+        storeHash: config.store.storeHash,
+        memorySeconds: config.frontDoor.identitySeconds,
+        now,
+      })
+    : undefined;
   const buildContext = createContextFactory({
     sessionTokens,
     revocations: stores.revocations,
@@ -145,6 +168,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     clearedCookie: clearedSessionCookie(cookie),
     clientAddress,
     serverKey: config.serverKey,
+    channelId: config.store.channelId,
+    frontDoorOf: (request) => frontDoor?.requestOf(request),
+    customerTokens,
   });
   // BigCommerce's webhooks invalidate the cache; answered before anything else reads the request (a batch price
   // list event may exceed the GraphQL body limit, and BigCommerce would retry a 413 for two days).
@@ -175,11 +201,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     config: config.cache,
     store: cacheStore,
     storeHash: config.store.storeHash,
-    channelId: config.store.channelId,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     metrics,
   });
-  const perRequest = new WeakMap<Request, { responseCookies: string[]; tally: UpstreamTally; loaders: Map<string, unknown> }>();
   const setCookies: Plugin = {
     onResponse({ request, response }) {
       for (const value of perRequest.get(request)?.responseCookies ?? []) response.headers.append('set-cookie', value);
@@ -215,6 +239,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     // runs onExecute and onExecuteDone hooks in plugin order). test/cache/plugin-order.test.ts holds it to that.
     plugins: [
       webhooks,
+      ...(frontDoor ? [frontDoor.plugin] : []),
       bodyLimitPlugin(config.limits.maxBodyBytes),
       responseHeadersPlugin({ graphqlEndpoint: GRAPHQL_ENDPOINT }),
       ...(config.graphiql
@@ -232,8 +257,14 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       // Cookie-authenticated requests must not be "simple" requests a foreign page can send without preflight.
       csrfPreventionPlugin(),
       validationErrorCodesPlugin(),
-      ...operationLimitPlugins(config.limits),
-      storefrontPassthroughPlugin({ executor: upstreams.storefront, gatewayFields: () => schemaManager.current().gatewayFields }) as Plugin,
+      // Catalyst introspects at build time through the front door, as BigCommerce lets it.
+      ...operationLimitPlugins(config.limits, { introspectionAllowed: (request) => frontDoor?.requestOf(request) !== undefined }),
+      ...(customerTokens ? [frontDoorShopperMutationsPlugin({ loginThrottle, customerTokens })] : []),
+      storefrontPassthroughPlugin({
+        executor: upstreams.storefront,
+        gatewayFields: () => schemaManager.current().gatewayFields,
+        frontDoorFields: () => schemaManager.current().frontDoorFields,
+      }) as Plugin,
       responseCache.plugin as Plugin,
       setCookies,
       readinessPlugin({ upstreams, stores }),

@@ -87,11 +87,18 @@ async function runGateway(config: StartupConfig, logger: Logger): Promise<void> 
       authMode: config.authMode,
       trustedProxySecret: config.trustedProxySecret,
       timeoutMs: config.upstreamTimeoutMs,
+      channelIds: config.frontDoor?.channels,
     });
   }
   const gatewayConfig = withStore(config, store);
   const gateway = await createGateway(gatewayConfig, { logger, defaultMetrics: true });
-  const served = await serve(gateway, { port: config.port, host: config.host, ...config.server });
+  const served = await serve(gateway, {
+    port: config.port,
+    host: config.host,
+    ...config.server,
+    tls: config.tls,
+    onTlsProblem: (message) => logger.warn({ message }, 'TLS certificate reload failed; keeping the previous one'),
+  });
   const url = served.graphqlUrl;
   logger.info({ url, mode: config.store ? 'store' : 'sandbox', authMode: store.authMode, sharedState: gatewayConfig.redis ? 'redis' : 'memory' }, 'gateway listening');
   if (sandbox) {

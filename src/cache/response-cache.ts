@@ -49,7 +49,6 @@ export interface ResponseCacheDeps {
   /** The cache front (cache-front.ts) over the gateway's CacheStore. */
   store: CacheStore;
   storeHash: string;
-  channelId: number;
   graphqlEndpoint: string;
   metrics?: { observeCache(status: CacheStatus): void; observeCacheEntry(bytes: number): void };
 }
@@ -209,11 +208,11 @@ export function createResponseCache(deps: ResponseCacheDeps): ResponseCache {
       let settle: (text: string | undefined) => void = () => undefined;
       try {
         const group = groupOf(ctx);
-        const epochs = await deps.store.readEpochs(epochNamesFor(deps.channelId, group));
+        const epochs = await deps.store.readEpochs(epochNamesFor(ctx.channelId, group));
         key = cacheKey([
           KEY_VERSION,
           deps.storeHash,
-          deps.channelId,
+          ctx.channelId,
           ctx.acceptLanguage ?? '',
           group,
           ...epochs,

@@ -59,7 +59,13 @@ function variablesDepthPlugin(limit: number): Plugin {
  * publishes no weights for its score and enforces its own (reported in `X-Bc-Graphql-Complexity`), so a
  * locally guessed score could only refuse storefront operations BigCommerce would serve.
  */
-export function operationLimitPlugins(limits: OperationLimits): Plugin[] {
+export function operationLimitPlugins(
+  limits: OperationLimits,
+  options: {
+    /** Callers who may introspect even with GATEWAY_INTROSPECTION off (storefront servers, as BigCommerce allows them). */
+    introspectionAllowed?: (request: Request) => boolean;
+  } = {},
+): Plugin[] {
   const plugins: Plugin[] = [
     variablesDepthPlugin(MAX_VARIABLES_DEPTH),
     selectionLimitsPlugin({ maxSelections: limits.maxSelections, maxSelectionsPerSet: limits.maxSelectionsPerSet, maxFieldMerges: limits.maxFieldMerges }),
@@ -76,6 +82,7 @@ export function operationLimitPlugins(limits: OperationLimits): Plugin[] {
   ];
   // Armor hides suggestions in validation; hideSuggestionsPlugin also in variable coercion and upstream errors.
   if (!limits.fieldSuggestions) plugins.push(blockFieldSuggestionsPlugin() as Plugin, hideSuggestionsPlugin());
-  if (!limits.introspection) plugins.push(useDisableIntrospection());
+  const allowed = options.introspectionAllowed ?? (() => false);
+  if (!limits.introspection) plugins.push(useDisableIntrospection({ isDisabled: (request) => !allowed(request) }));
   return plugins;
 }

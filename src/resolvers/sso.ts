@@ -12,6 +12,7 @@ import { CUSTOMER_LOGIN_WITH_JWT, runStorefront, SHOPPER_CART, type UpstreamLogi
 import { currentCustomerPayload, type CurrentCustomerPayload } from './current-customer';
 import { delegateCustomer } from './delegate';
 import type { ResolverDeps } from './deps';
+import { mixedOnFrontDoor } from './session';
 
 export interface CustomerLoginUrlPayload {
   url: string;
@@ -115,6 +116,7 @@ export function createSsoResolvers(deps: ResolverDeps): SsoResolvers {
       // Answered here, not passed through: forwarded as is, anyone holding someone's token (a guest who
       // copied it) would be logged in upstream as that customer and read their profile.
       async loginWithCustomerLoginJwt(_root, args, ctx) {
+        if (ctx.frontDoor) throw mixedOnFrontDoor('loginWithCustomerLoginJwt');
         const verified = await verifyCustomerLogin(args.jwt, ctx);
         const admission = await deps.sessions.admit(ctx, verified.customerId, async () => {
           if (!(await oneTime.spend(verified.singleUse))) {

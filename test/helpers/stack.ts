@@ -30,6 +30,10 @@ export interface StartGatewayOptions {
   store?: Partial<StoreConfig>;
   /** The storefront schema, instead of introspecting at start (a tight upstream budget must not race start-up). */
   storefrontSchema?: GraphQLSchema;
+  /** Channels the gateway's storefront token serves (the front door's); the sandbox's own when absent. */
+  channelIds?: number[];
+  /** Serve HTTPS with these files. */
+  tls?: { certFile: string; keyFile: string };
 }
 
 export function listen(server: Server): Promise<string> {
@@ -48,7 +52,7 @@ export function closeServer(server: Server): Promise<void> {
 /** The gateway on an ephemeral port in front of `sandbox`, configured as sandbox mode would. */
 export async function startGateway(sandbox: Sandbox, options: StartGatewayOptions = {}): Promise<GatewayServer> {
   const timeoutMs = options.config?.upstreamTimeoutMs ?? 5000;
-  const store = await sandboxStoreConfig(sandbox, { authMode: options.authMode ?? 'impersonation', timeoutMs });
+  const store = await sandboxStoreConfig(sandbox, { authMode: options.authMode ?? 'impersonation', timeoutMs, channelIds: options.channelIds });
   // Start from the documented defaults, as `npm start` would, then pin what tests rely on.
   const defaults = withStore(parseConfig({}), { ...store, ...options.store });
   const config: GatewayConfig = {
@@ -66,7 +70,7 @@ export async function startGateway(sandbox: Sandbox, options: StartGatewayOption
   const logs: string[] = [];
   const logger = createLogger('debug', { write: (line: string) => void logs.push(line) });
   const gateway = await createGateway(config, { logger, now: options.now, http: options.http, storefrontSchema: options.storefrontSchema });
-  const served = await serve(gateway, { port: 0, host: '127.0.0.1', ...config.server });
+  const served = await serve(gateway, { port: 0, host: '127.0.0.1', ...config.server, tls: options.tls });
   return {
     url: served.url,
     graphqlUrl: served.graphqlUrl,
