@@ -14,6 +14,7 @@ function contextOf(clientIp: string, trustedServer = false): GatewayContext {
     clientIp,
     correlationId: 'test',
     trustedServer,
+    channelId: 1,
     responseCookies: [],
     tally: {} as GatewayContext['tally'],
     loaders: new Map(),
