@@ -1,4 +1,5 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { constantTimeEqual } from './auth/constant-time';
 import { GraphQLError } from 'graphql';
 import type { Session, SessionTokens, Shopper } from './auth/session-token';
 import type { RevocationStore } from './state/types';
@@ -6,7 +7,7 @@ import type { UpstreamTally } from './remote/upstream-budget';
 import { SessionTokenError } from './auth/session-token';
 import { gatewayError } from './errors';
 import { canonicalAddress, parseForwardedEntry, type ClientAddressResolver } from './http/client-address';
-import type { CustomerTokenIdentity } from './front-door/customer-token-identity';
+import type { CustomerTokenIdentity, TokenIdentity } from './front-door/customer-token-identity';
 import type { FrontDoorRequest } from './front-door/requests';
 
 /** Per-request context: the verified shopper and the values the gateway sends upstream on their behalf. */
@@ -94,11 +95,6 @@ export function isTrustedServer(request: Request, serverKey: string | undefined)
   return serverKey !== undefined && sent !== null && constantTimeEqual(sent, serverKey);
 }
 
-function constantTimeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
 
 export function createContextFactory(deps: ContextDeps) {
   /**
@@ -196,7 +192,11 @@ async function frontDoorContext(
   };
   const token = request.headers.get('x-bc-customer-access-token')?.trim();
   if (!token || !deps.customerTokens) return base;
-  const identity = await deps.customerTokens.resolve(token, base);
+  // Once per HTTP request: the operations of a batch share the lookup (and at most one question to BigCommerce).
+  const memoKey = `front-door-identity:${token}`;
+  let pending = perRequest.loaders.get(memoKey) as Promise<TokenIdentity> | undefined;
+  if (!pending) perRequest.loaders.set(memoKey, (pending = deps.customerTokens.resolve(token, base)));
+  const identity = await pending;
   if (identity.kind === 'shopper') return { ...base, shopper: identity.shopper };
   if (request.headers.get('x-bc-error-on-invalid-customer-access-token')?.trim().toLowerCase() !== 'true') return base;
   const [first] = identity.errors;

@@ -251,7 +251,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
         clientAddress,
         graphqlEndpoint: GRAPHQL_ENDPOINT,
         now,
-        isTrustedServer: (request) => isTrustedServer(request, config.serverKey),
+        // A storefront server on the front door is many shoppers behind one address, as a trusted server is.
+        isTrustedServer: (request) => isTrustedServer(request, config.serverKey) || frontDoor?.requestOf(request) !== undefined,
       }),
       requestLogPlugin({ logger, metrics, now, graphqlEndpoint: GRAPHQL_ENDPOINT, cacheStatus: responseCache.statusOf }) as Plugin,
       // Cookie-authenticated requests must not be "simple" requests a foreign page can send without preflight.

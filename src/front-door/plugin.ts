@@ -1,5 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
+import { constantTimeEqual } from '../auth/constant-time';
 import type { FrontDoorConfig } from '../config';
 import type { SitemapClient } from '../remote/sitemap';
 import type { UpstreamTally } from '../remote/upstream-budget';
@@ -13,11 +13,10 @@ export const INVALID_TOKEN_MESSAGE = 'GraphQL invalid credentials. JWT signature
 /** BigCommerce's default channel is channel 1, whatever the gateway's own BC_CHANNEL_ID. */
 const DEFAULT_CHANNEL = 1;
 
-function sameToken(sent: string, tokens: readonly Buffer[]): boolean {
-  const candidate = Buffer.from(sent);
+function sameToken(sent: string, tokens: readonly string[]): boolean {
   let found = false;
   // Every configured token is compared, so timing says nothing about which one (or how much of one) matched.
-  for (const token of tokens) if (token.length === candidate.length && timingSafeEqual(token, candidate)) found = true;
+  for (const token of tokens) if (constantTimeEqual(sent, token)) found = true;
   return found;
 }
 
@@ -40,7 +39,7 @@ export function createFrontDoor(deps: {
   tallyOf: (request: Request) => UpstreamTally | undefined;
 }): FrontDoor {
   const accepted = new WeakMap<Request, FrontDoorRequest>();
-  const tokens = deps.config.clientTokens.map((token) => Buffer.from(token));
+  const tokens = deps.config.clientTokens;
   const hostOptions = { domain: deps.config.domain, storeHash: deps.storeHash, defaultChannelId: DEFAULT_CHANNEL, channels: deps.config.channels };
   const plugin: Plugin = {
     async onRequest({ request, url, endResponse, fetchAPI }) {

@@ -128,6 +128,27 @@ describe('front door contract', () => {
     expect(Number(listing.headers['x-bc-graphql-complexity'])).toBeGreaterThan(0);
   });
 
+  it('a storefront server is many shoppers behind one address: its refused documents never throttle the whole storefront', async () => {
+    // Refused by the gateway's own limits (aliases), which is what the refused-document throttle counts.
+    const tooManyAliases = `{ ${Array.from({ length: 120 }, (_, i) => `a${i}: __typename`).join(' ')} }`;
+    for (let i = 0; i < 40; i++) expect((await post({ query: tooManyAliases })).json.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const after = await post({ query: PRODUCTS });
+    expect(after.status).toBe(200);
+    expect(after.json.data).toBeTruthy();
+  });
+
+  it('asks BigCommerce whom a token names once per request, however many operations a batch holds', async () => {
+    const token = ((await login()).json.data?.login as { customerAccessToken: { value: string } }).customerAccessToken.value;
+    const before = graphqlCalls();
+    const batch = await post(
+      [1, 2, 3].map(() => ({ query: `{ site { settings { storeName } } }` })),
+      { 'x-bc-customer-access-token': token },
+    );
+    expect(batch.status).toBe(200);
+    // One identity question, then one forwarded call per operation.
+    expect(graphqlCalls() - before).toBe(4);
+  });
+
   it('refuses an operation mixing BigCommerce\'s login with the gateway\'s own fields', async () => {
     const mixed = await post({ query: `mutation { login(email: "wholesale@example.com", password: "Wholesale1!") { customerAccessToken { value } } customerLoginUrl { url } }` });
     expect(mixed.json.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
