@@ -155,6 +155,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
         executor: upstreams.storefront,
         cache: stores.cache,
         revocations: stores.revocations,
+        stateSince: () => stores.stateSince(),
         storeHash: config.store.storeHash,
         memorySeconds: config.frontDoor.identitySeconds,
         now,

@@ -40,6 +40,8 @@ export function createCustomerTokenIdentity(deps: {
   executor: Executor;
   cache: CacheStore;
   revocations: RevocationStore;
+  /** Unix seconds since which shared state is complete (GatewayStores.stateSince): a logout before it may be lost. */
+  stateSince: () => Promise<number>;
   storeHash: string;
   memorySeconds: number;
   now: () => number;
@@ -51,15 +53,16 @@ export function createCustomerTokenIdentity(deps: {
     const text = await deps.cache.get(key).catch(() => undefined);
     if (text === undefined || text === FORGOTTEN) return undefined;
     const entry = JSON.parse(text) as Remembered;
-    const changedAt = await deps.revocations.customerRevokedAt(entry.customerId);
-    return changedAt !== undefined && entry.learnedAt <= changedAt ? undefined : entry;
+    // Learnt before a customer change, or before state that may have lost a logout's tombstone: ask again.
+    const [changedAt, since] = await Promise.all([deps.revocations.customerRevokedAt(entry.customerId), deps.stateSince()]);
+    return (changedAt !== undefined && entry.learnedAt <= changedAt) || entry.learnedAt < since ? undefined : entry;
   };
 
   return {
     async resolve(token, caller) {
       const key = keyOf(token);
       const known = await remembered(key);
-      if (known) return { kind: 'shopper', shopper: { ...known, customerAccessToken: token } };
+      if (known) return { kind: 'shopper', shopper: { customerId: known.customerId, email: known.email, customerGroupId: known.customerGroupId, customerAccessToken: token } };
       const learnedAt = nowSeconds();
       // The upstream headers carry the token when the shopper has one; the ids are unknown until BigCommerce answers.
       const asking: Shopper = { customerId: 0, email: '', customerGroupId: 0, customerAccessToken: token };
