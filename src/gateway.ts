@@ -14,7 +14,7 @@ import { bodyLimitPlugin } from './plugins/body-limit';
 import { csrfPreventionPlugin } from './plugins/csrf';
 import { graphiqlPagePlugin } from './plugins/graphiql-page';
 import { createMetrics } from './plugins/metrics';
-import { readinessPlugin } from './plugins/readiness';
+import { createReadiness } from './plugins/readiness';
 import { operationLimitPlugins } from './plugins/operation-limits';
 import { boundedParseCaches } from './plugins/parse-cache';
 import { refusalThrottlePlugin } from './plugins/refusal-throttle';
@@ -61,6 +61,8 @@ export interface Gateway {
    * cache store; what the webhook endpoint calls.
    */
   cacheInvalidator: CacheInvalidator;
+  /** Shutdown drain: `/ready` answers 503 from now on while requests are still served. */
+  drain(): void;
   /** Re-introspect now; keeps the current schema when that fails. Resolves true when the schema changed. */
   reloadSchema(): Promise<boolean>;
   /** Stops background work and closes upstream connections and shared-state clients it created. */
@@ -178,6 +180,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     metrics,
   });
+  const readiness = createReadiness({ upstreams, stores, now });
   const perRequest = new WeakMap<Request, { responseCookies: string[]; tally: UpstreamTally; loaders: Map<string, unknown> }>();
   const setCookies: Plugin = {
     onResponse({ request, response }) {
@@ -235,7 +238,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       storefrontPassthroughPlugin({ executor: upstreams.storefront, gatewayFields: () => schemaManager.current().gatewayFields }) as Plugin,
       responseCache.plugin as Plugin,
       setCookies,
-      readinessPlugin({ upstreams, stores }),
+      readiness.plugin,
     ],
   });
   // Idempotent: every caller that owns a reference may close it.
@@ -247,6 +250,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     },
     config,
     cacheInvalidator,
+    drain: readiness.drain,
     reloadSchema: () => schemaManager.reload(),
     close: () => (closed ??= (async () => {
       schemaManager.close();
