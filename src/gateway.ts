@@ -13,7 +13,7 @@ import { createLogger, yogaLogging } from './logger';
 import { bodyLimitPlugin } from './plugins/body-limit';
 import { csrfPreventionPlugin } from './plugins/csrf';
 import { graphiqlPagePlugin } from './plugins/graphiql-page';
-import { createMetrics } from './plugins/metrics';
+import { createMetrics, type MetricsExposition } from './plugins/metrics';
 import { createReadiness } from './plugins/readiness';
 import { operationLimitPlugins } from './plugins/operation-limits';
 import { boundedParseCaches } from './plugins/parse-cache';
@@ -48,6 +48,8 @@ export interface GatewayDeps {
   stores?: GatewayStores;
   /** Process-level metrics (CPU, memory, event loop) in /metrics; off in tests that run many gateways. */
   defaultMetrics?: boolean;
+  /** What /metrics answers (default: this gateway's registry); a cluster worker's answers every worker's sum. */
+  metricsExposition?: MetricsExposition;
 }
 
 export interface Gateway {
@@ -82,7 +84,7 @@ const PARSE_CACHE_MAX_DOCUMENT_BYTES = 64 * 1024;
 export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<Gateway> {
   const now = deps.now ?? Date.now;
   const logger = deps.logger ?? createLogger(config.logLevel);
-  const metrics = createMetrics({ defaultMetrics: deps.defaultMetrics ?? false });
+  const metrics = createMetrics({ defaultMetrics: deps.defaultMetrics ?? false, exposition: deps.metricsExposition });
 
   // 1. Upstreams: one HTTP client; per upstream a deadline-aware retry policy and a circuit breaker.
   const upstreams = createUpstreams(config, { http: deps.http, metrics });
