@@ -38,7 +38,7 @@ export function clusterMetricsExposition(ipc: Pick<NodeJS.Process, 'on' | 'off' 
     new AggregatorRegistry();
     AggregatorRegistry.setRegistries([own]);
     let nextId = 0;
-    return () =>
+    const ask = (): Promise<string> =>
       new Promise<string>((resolve, reject) => {
         const id = nextId++;
         const finish = (settle: () => void): void => {
@@ -56,5 +56,11 @@ export function clusterMetricsExposition(ipc: Pick<NodeJS.Process, 'on' | 'off' 
         if (!ipc.send) return finish(() => reject(new Error('no IPC channel to the primary')));
         ipc.send({ type: REQUEST, id } satisfies Request);
       });
+    // /metrics is reachable by anyone who can reach the port: concurrent scrapes share one round over the cluster.
+    let inFlight: Promise<string> | undefined;
+    return () =>
+      (inFlight ??= ask().finally(() => {
+        inFlight = undefined;
+      }));
   };
 }

@@ -118,6 +118,12 @@ describe('GATEWAY_WORKERS=2: one /metrics, workers replaced, drain on SIGTERM', 
       });
     }
     expect(totals).toEqual(Array(8).fill({ requests: answered, upstream }));
+
+    // Concurrent scrapes (they share a round over the cluster) tell the same total too.
+    const concurrent = await Promise.all(Array.from({ length: 10 }, () => scrape(primary.origin)));
+    expect(concurrent.map((c) => c.status)).toEqual(Array(10).fill(200));
+    const sum = (text: string) => metricValue(text, 'gateway_http_requests_total', { status: '200' }) - metricValue(before.text, 'gateway_http_requests_total', { status: '200' });
+    expect(concurrent.map((c) => sum(c.text))).toEqual(Array(10).fill(answered));
   });
 
   it('a killed worker is replaced and the port keeps being served by the new one', async () => {
