@@ -63,8 +63,10 @@ export interface GatewayConfig {
   upstreamRetries: number;
   /** Re-introspect the storefront schema this often; 0 = never. */
   schemaRefreshSeconds: number;
-  /** Time in-flight requests get to finish on SIGTERM/SIGINT. */
+  /** Time in-flight requests get to finish on SIGTERM/SIGINT, once the listener is closed. */
   shutdownTimeoutMs: number;
+  /** On SIGTERM, how long `/ready` answers 503 (requests still served) before the listener closes. */
+  shutdownDrainMs: number;
   /** Shared state for several instances (REDIS_URL); absent = in memory, correct for one instance only. */
   redis?: { url: string; keyPrefix: string };
   /** Worker processes serving one port (node:cluster); more than 1 requires `redis`. */
@@ -368,6 +370,8 @@ export function parseConfig(env: Env): StartupConfig {
     upstreamRetries: int('UPSTREAM_RETRIES', 2, 0, 5),
     schemaRefreshSeconds: int('GATEWAY_SCHEMA_REFRESH_SECONDS', 300, 0, 86_400),
     shutdownTimeoutMs: int('GATEWAY_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 300_000),
+    // Long enough for a load balancer probing every second or two to see two failed probes and stop sending.
+    shutdownDrainMs: int('GATEWAY_SHUTDOWN_DRAIN_MS', 5000, 0, 300_000),
     webhookSecret,
     frontDoor,
     tls: tlsCert !== undefined && tlsKey !== undefined ? { certFile: tlsCert, keyFile: tlsKey } : undefined,

@@ -13,8 +13,8 @@ import { createLogger, yogaLogging } from './logger';
 import { bodyLimitPlugin } from './plugins/body-limit';
 import { csrfPreventionPlugin } from './plugins/csrf';
 import { graphiqlPagePlugin } from './plugins/graphiql-page';
-import { createMetrics } from './plugins/metrics';
-import { readinessPlugin } from './plugins/readiness';
+import { createMetrics, type MetricsExposition } from './plugins/metrics';
+import { createReadiness } from './plugins/readiness';
 import { operationLimitPlugins } from './plugins/operation-limits';
 import { boundedParseCaches } from './plugins/parse-cache';
 import { refusalThrottlePlugin } from './plugins/refusal-throttle';
@@ -51,6 +51,8 @@ export interface GatewayDeps {
   stores?: GatewayStores;
   /** Process-level metrics (CPU, memory, event loop) in /metrics; off in tests that run many gateways. */
   defaultMetrics?: boolean;
+  /** What /metrics answers (default: this gateway's registry); a cluster worker's answers every worker's sum. */
+  metricsExposition?: MetricsExposition;
 }
 
 export interface Gateway {
@@ -64,6 +66,8 @@ export interface Gateway {
    * cache store; what the webhook endpoint calls.
    */
   cacheInvalidator: CacheInvalidator;
+  /** Shutdown drain: `/ready` answers 503 from now on while requests are still served. */
+  drain(): void;
   /** Re-introspect now; keeps the current schema when that fails. Resolves true when the schema changed. */
   reloadSchema(): Promise<boolean>;
   /** Stops background work and closes upstream connections and shared-state clients it created. */
@@ -83,7 +87,7 @@ const PARSE_CACHE_MAX_DOCUMENT_BYTES = 64 * 1024;
 export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<Gateway> {
   const now = deps.now ?? Date.now;
   const logger = deps.logger ?? createLogger(config.logLevel);
-  const metrics = createMetrics({ defaultMetrics: deps.defaultMetrics ?? false });
+  const metrics = createMetrics({ defaultMetrics: deps.defaultMetrics ?? false, exposition: deps.metricsExposition });
 
   // 1. Upstreams: one HTTP client; per upstream a deadline-aware retry policy and a circuit breaker.
   const upstreams = createUpstreams(config, { http: deps.http, metrics });
@@ -205,6 +209,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     metrics,
   });
+  const readiness = createReadiness({ upstreams, stores, now });
   const setCookies: Plugin = {
     onResponse({ request, response }) {
       for (const value of perRequest.get(request)?.responseCookies ?? []) response.headers.append('set-cookie', value);
@@ -269,7 +274,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       }) as Plugin,
       responseCache.plugin as Plugin,
       setCookies,
-      readinessPlugin({ upstreams, stores }),
+      readiness.plugin,
     ],
   });
   // Idempotent: every caller that owns a reference may close it.
@@ -281,6 +286,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     },
     config,
     cacheInvalidator,
+    drain: readiness.drain,
     reloadSchema: () => schemaManager.reload(),
     close: () => (closed ??= (async () => {
       schemaManager.close();

@@ -168,3 +168,16 @@ export function execute<TResult, TVariables extends Record<string, unknown>>(
 ): Promise<GraphQLResponse<TResult>> {
   return gql<TResult>(url, print(document), variables, headers);
 }
+
+/**
+ * `/ready`'s HTTP status once it is `status`, or the last one seen after `timeoutMs`: one probe's answer is
+ * shared for about a second (src/plugins/readiness.ts), so a change of the upstream shows within about that.
+ */
+export async function readyStatusOnce(baseUrl: string, status: number, timeoutMs = 5000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const seen = (await fetch(`${baseUrl}/ready`)).status;
+    if (seen === status || Date.now() > deadline) return seen;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -30,6 +30,13 @@ describe('parseConfig', () => {
     expect(config.session.cookieSecure).toBe(false);
   });
 
+  it('GATEWAY_SHUTDOWN_DRAIN_MS: 5000 by default, 0 turns the drain off, anything but a bounded integer is a problem', () => {
+    expect(parseConfig({}).shutdownDrainMs).toBe(5000);
+    expect(parseConfig({ GATEWAY_SHUTDOWN_DRAIN_MS: '0' }).shutdownDrainMs).toBe(0);
+    expect(parseConfig({ GATEWAY_SHUTDOWN_DRAIN_MS: '15000' }).shutdownDrainMs).toBe(15_000);
+    for (const bad of ['-1', 'soon', '1.5', '300001']) expect(problems({ GATEWAY_SHUTDOWN_DRAIN_MS: bad }).join('\n')).toMatch(/GATEWAY_SHUTDOWN_DRAIN_MS/);
+  });
+
   it('reads a real store, trimming the trailing slash of URLs, with secure cookies', () => {
     const config = parseConfig({ ...REAL_STORE, BC_AUTH_MODE: 'customer-access-token', BC_CHANNEL_ID: '2' });
     expect(config.store).toMatchObject({
