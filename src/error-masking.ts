@@ -32,6 +32,15 @@ function isGraphQLError(error: unknown): error is GraphQLError {
 }
 
 /**
+ * An error that refuses the client's own input (a document or its variables), before or after mapping into the
+ * closed set: what the refused-document throttle counts.
+ */
+export function isClientRequestError(error: unknown): boolean {
+  const code = (error as { extensions?: { code?: unknown } } | null)?.extensions?.code;
+  return code === 'BAD_USER_INPUT' || (typeof code === 'string' && code in REQUEST_ERROR_CODES);
+}
+
+/**
  * The code a client-caused request error carries in the closed set, for yoga's own code (or a graphql-js
  * error that has none); undefined when the error is not one of those.
  */
