@@ -179,7 +179,7 @@ function stripSuggestions(errors: ReadonlyArray<{ message: string }> | undefined
   }
 }
 
-function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }
 

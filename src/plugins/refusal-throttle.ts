@@ -2,15 +2,11 @@ import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { limitKeyOf, type ClientAddressResolver } from '../http/client-address';
 import { createWindowCounter } from '../http/window-counter';
-import { isClientRequestError } from '../error-masking';
+import { isAsyncIterable, isClientRequestError } from '../error-masking';
 
 /** Clients whose refusals are counted at once; beyond this the least recently refused are forgotten. */
 const MAX_CLIENTS = 100_000;
 const WINDOW_MS = 60_000;
-
-function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
-}
 
 /**
  * A refused document: answered with the client's error and no `data`, i.e. never executed — refused while
