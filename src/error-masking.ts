@@ -80,6 +80,12 @@ function badJsonError(): GraphQLError {
   return new GraphQLError(BAD_JSON_MESSAGE, { extensions: { code: 'BAD_USER_INPUT', reason: 'BAD_REQUEST', http: { status: 400 } } });
 }
 
+function nullInBatchError(): GraphQLError {
+  return new GraphQLError('Every operation of a batch must be an object, not null', {
+    extensions: { code: 'BAD_USER_INPUT', reason: 'BAD_REQUEST', http: { status: 400 } },
+  });
+}
+
 /**
  * Yoga `maskError`: errors the gateway raised on purpose, client request errors and upstream GraphQL errors
  * keep their message and code (mapped into the closed set, private extensions dropped); anything unexpected
@@ -136,12 +142,16 @@ export function validationErrorCodesPlugin(): Plugin {
       if (!requestParser) return;
       const parse = requestParser;
       setRequestParser(async (request) => {
+        let parsed: Awaited<ReturnType<typeof parse>>;
         try {
-          return await parse(request);
+          parsed = await parse(request);
         } catch (error) {
           if (isJsonSyntaxError(error)) throw badJsonError();
           throw error;
         }
+        // A `null` in a batch reaches every plugin's onParams before yoga checks it (a TypeError, an internal error).
+        if (Array.isArray(parsed) && parsed.some((params: unknown) => params === null)) throw nullInBatchError();
+        return parsed;
       });
     },
     onValidate({ addValidationRule }) {

@@ -1,6 +1,7 @@
 // Documents built to cost parse and validation work: nesting that would exhaust graphql-js's recursion, shapes that
 // every validation rule walks, and the refused-document throttle that counts each of them.
 import { parseConfig } from '../../src/config';
+import { ERROR_CODES } from '../../src/errors';
 import { MAX_LITERAL_DEPTH } from '../../src/plugins/document-limits';
 import { createInProcessGateway, type InProcessGateway } from '../helpers/inprocess';
 
@@ -171,5 +172,34 @@ describe('the refused-document throttle counts every refused document', () => {
       expect(status).toBe(200);
     }
     expect((await post(gateway, { query: '{ site { settings { storeName } } }' }, client)).status).toBe(200);
+  });
+});
+
+describe('malformed request bodies', () => {
+  let gateway: InProcessGateway;
+  beforeAll(async () => {
+    gateway = await createInProcessGateway({ config: { trustProxy: true } });
+  });
+  afterAll(() => gateway.close());
+
+  it.each<[string, string]>([
+    ['a batch holding null', '[null]'],
+    ['null after a good operation', '[{"query":"{ site { settings { storeName } } }"}, null]'],
+    ['a batch of junk', '[1, "x", [], null, true]'],
+    ['a query that is a number', '{"query": 123}'],
+    ['variables that are a list', '{"query":"{ site { settings { storeName } } }","variables":[1]}'],
+    ['an operation name that is an object', '{"query":"{ site { settings { storeName } } }","operationName":{}}'],
+    ['a lone surrogate in a string', '{"query":"{ site { product(sku: \\"\\ud800\\") { name } } }"}'],
+    ['an integer variable of 1e400', '{"query":"query Q($v: Int) { site { product(entityId: $v) { name } } }","variables":{"v":1e400}}'],
+    ['truncated JSON', '{"query":'],
+  ])('answers %s in the closed set of codes, below 500, without an error log line', async (_name, body) => {
+    const before = errorLines(gateway).length;
+    const response = await gateway.fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', 'x-forwarded-for': freshAddress() }, body });
+    expect(response.status).toBeLessThan(500);
+    const answer = (await response.json()) as Body | Body[];
+    for (const result of Array.isArray(answer) ? answer : [answer]) {
+      for (const error of result.errors ?? []) expect(ERROR_CODES).toContain(error.extensions?.code);
+    }
+    expect(errorLines(gateway).slice(before)).toEqual([]);
   });
 });
