@@ -1,4 +1,4 @@
-import { GraphQLError, type ASTVisitor, type ExecutionResult, type ValidationContext } from 'graphql';
+import { GraphQLError, KnownTypeNamesRule, type ASTVisitor, type ExecutionResult, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { INTERNAL_ERROR_CODE, type ErrorCode } from './errors';
 
@@ -169,6 +169,21 @@ export function validationErrorCodesPlugin(): Plugin {
   };
 }
 
+type ValidationRule = (context: ValidationContext) => ASTVisitor;
+
+/**
+ * graphql-js's KnownTypeNamesRule for executable documents, without its "Did you mean" search: an unknown type name
+ * in a variable definition or type condition is refused with the same message, suggestions left out.
+ */
+export function quietKnownTypeNamesRule(context: ValidationContext): ASTVisitor {
+  const schema = context.getSchema();
+  return {
+    NamedType(node) {
+      if (!schema.getType(node.name.value)) context.reportError(new GraphQLError(`Unknown type "${node.name.value}".`, { nodes: node }));
+    },
+  };
+}
+
 /**
  * graphql-js appends " Did you mean …?" (didYouMean) to messages about unknown fields, arguments, types,
  * enum values and input object fields — in validation and in variable coercion alike. Suggestion lists
@@ -201,7 +216,10 @@ export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown>
  */
 export function hideSuggestionsPlugin(): Plugin {
   return {
-    onValidate() {
+    onValidate({ params }) {
+      // Suggestions that would be stripped are not searched for: an unknown type name costs a search over all of them.
+      const index = params.rules?.indexOf(KnownTypeNamesRule) ?? -1;
+      if (index >= 0 && params.rules) (params.rules as ValidationRule[])[index] = quietKnownTypeNamesRule;
       return ({ valid, result }) => {
         if (!valid) stripSuggestions(result);
       };

@@ -16,6 +16,12 @@ export const MAX_ARGUMENTS = 50;
 /** Per field, operation, fragment or variable. Executable documents use `@include`/`@skip` and little else. */
 export const MAX_DIRECTIVES = 20;
 
+/**
+ * Validation stops after this many errors (graphql-js: 100). Each error may cost a "Did you mean" search over every
+ * name it could be (781 type names in BigCommerce's schema); twenty errors tell a developer all they need.
+ */
+export const MAX_VALIDATION_ERRORS = 20;
+
 export interface DocumentLimits {
   /** GATEWAY_MAX_TOKENS: the scan before parsing stops there, as the parser does. */
   maxTokens: number;
@@ -133,7 +139,8 @@ export function shapeRefusal(document: DocumentNode): GraphQLError | undefined {
  * Bounds what parsing and validation cost before either runs. Before parsing: the nesting of literals and selection
  * sets, from the tokens (a RangeError from a recursion nobody foresaw is refused the same way, never an internal
  * error). Before validation: variables, arguments and directives per place — each is walked by every one of
- * graphql-js's ~27 rules, so 1,200 unused variables cost ~40 ms to validate within the token limit. Refusals are
+ * graphql-js's ~27 rules, so 1,200 unused variables cost ~40 ms to validate within the token limit. During
+ * validation: at most MAX_VALIDATION_ERRORS errors. Refusals are
  * BAD_USER_INPUT with the limit as `reason`, counted by the refused-document throttle.
  *
  * List it after the token limit: it wraps the parse function the token limit installs.
@@ -153,7 +160,8 @@ export function documentLimitsPlugin(limits: DocumentLimits): Plugin {
         }
       });
     },
-    onValidate({ params, setResult }) {
+    onValidate({ params, setResult, validateFn, setValidationFn }) {
+      setValidationFn((schema, document, rules, options, typeInfo) => validateFn(schema, document, rules, { ...options, maxErrors: MAX_VALIDATION_ERRORS }, typeInfo));
       let refused = shapes.get(params.documentAST);
       if (refused === undefined) {
         refused = shapeRefusal(params.documentAST) ?? null;

@@ -2,7 +2,7 @@
 // every validation rule walks, and the refused-document throttle that counts each of them.
 import { parseConfig } from '../../src/config';
 import { ERROR_CODES } from '../../src/errors';
-import { MAX_LITERAL_DEPTH } from '../../src/plugins/document-limits';
+import { MAX_LITERAL_DEPTH, MAX_VALIDATION_ERRORS } from '../../src/plugins/document-limits';
 import { createInProcessGateway, type InProcessGateway } from '../helpers/inprocess';
 
 type Body = { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
@@ -201,5 +201,33 @@ describe('malformed request bodies', () => {
       for (const error of result.errors ?? []) expect(ERROR_CODES).toContain(error.extensions?.code);
     }
     expect(errorLines(gateway).slice(before)).toEqual([]);
+  });
+});
+
+describe('validation errors cost no search for suggestions nobody will see', () => {
+  let gateway: InProcessGateway;
+  beforeAll(async () => {
+    gateway = await createInProcessGateway({ config: { trustProxy: true, limits: { ...parseConfig({}).limits, fieldSuggestions: false } } });
+  });
+  afterAll(() => gateway.close());
+
+  it.each<[string, string]>([
+    ['unknown variable types', `query Q(${R(100, (i) => `$v${i}: Productx${i}`)}) { site { settings { storeName } } }`],
+    ['unknown type conditions in unspread fragments', `{ site { settings { storeName } } } ${R(300, (i) => `fragment F${i} on Productx${i} { name }`)}`],
+    ['unknown fields', `{ site { ${R(200, (i) => `productx${i}`)} } }`],
+  ])('stops early for %s, without suggestions', async (_name, query) => {
+    const { body } = await post(gateway, { query }, freshAddress());
+    const errors = (body as Body).errors ?? [];
+    expect(errors.length).toBeGreaterThan(1);
+    expect(errors.length).toBeLessThanOrEqual(MAX_VALIDATION_ERRORS + 1);
+    for (const error of errors) {
+      expect(error.message).not.toMatch(/Did you mean/);
+      expect(error.extensions?.code).toBe('BAD_USER_INPUT');
+    }
+  });
+
+  it('still names an unknown type exactly as graphql-js does', async () => {
+    const { body } = await post(gateway, { query: 'query Q($v: Productx) { site { settings { storeName } } }' }, freshAddress());
+    expect((body as Body).errors?.map((error) => error.message)).toEqual(['Unknown type "Productx".', 'Variable "$v" is never used in operation "Q".']);
   });
 });
