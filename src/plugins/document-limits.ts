@@ -7,6 +7,9 @@ import type { Plugin } from 'graphql-yoga';
  */
 export const MAX_LITERAL_DEPTH = 32;
 
+/** Per document. A request executes one; GraphiQL sends the whole editor, a few dozen at most. Each is validated. */
+export const MAX_OPERATIONS = 50;
+
 /** Per operation. Storefront operations declare a handful (the corpus at most 6); each costs every validation rule. */
 export const MAX_VARIABLE_DEFINITIONS = 100;
 
@@ -110,6 +113,9 @@ export function nestingRefusal(source: string, limits: DocumentLimits): GraphQLE
 
 /** Counts what every validation rule walks, per place it occurs; stops at the first count over its limit. */
 export function shapeRefusal(document: DocumentNode): GraphQLError | undefined {
+  if (document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length > MAX_OPERATIONS) {
+    return refusal(`A document may hold at most ${MAX_OPERATIONS} operations`, 'MAX_OPERATIONS');
+  }
   const stack: ASTNode[] = [document];
   while (stack.length > 0) {
     const node = stack.pop() as ASTNode;

@@ -41,6 +41,8 @@ describe('shape before validation', () => {
     ['21 directives on an inline fragment', `{ ... on Query ${R(21, () => '@include(if: true)')} { a } }`, 'MAX_DIRECTIVES'],
     ['21 directives on an operation', `query Q ${R(21, () => '@d')} { a }`, 'MAX_DIRECTIVES'],
     ['20 directives on a field', `{ a ${R(20, () => '@include(if: true)')} }`, undefined],
+    ['50 operations', R(50, (i) => `query Q${i} { a }`), undefined],
+    ['51 operations', R(51, (i) => `query Q${i} { a }`), 'MAX_OPERATIONS'],
   ])('%s', (_name, source, reason) => {
     expect(shapeRefusal(parse(source))?.extensions.reason).toBe(reason);
   });
