@@ -74,7 +74,7 @@ export interface GatewayConfig {
   /** What the gateway's own REST calls may spend of the store's quota. */
   restBudget: RestBudget;
   /** Listener limits: a slow body is cut, connections are capped. */
-  server: { requestTimeoutMs: number; maxConnections: number };
+  server: { requestTimeoutMs: number; headersTimeoutMs: number; maxConnections: number; maxConnectionsPerAddress: number };
   /** The response and REST pricing cache, scoped by customer group (src/cache/). */
   cache: CacheConfig;
   /**
@@ -384,7 +384,11 @@ export function parseConfig(env: Env): StartupConfig {
     },
     server: {
       requestTimeoutMs: int('GATEWAY_REQUEST_TIMEOUT_MS', 10_000, 1000, 300_000),
+      // Slow-header connections (slowloris) each hold a slot until this; real clients send headers in one packet.
+      headersTimeoutMs: int('GATEWAY_HEADERS_TIMEOUT_MS', 5000, 500, 300_000),
       maxConnections: int('GATEWAY_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
+      // A browser opens 6-8 per origin; room for an office behind one NAT address, not for one client's thousands.
+      maxConnectionsPerAddress: int('GATEWAY_MAX_CONNECTIONS_PER_ADDRESS', 256, 1, 1_000_000),
     },
     cache: {
       enabled: cacheMode !== 'off',

@@ -197,6 +197,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     ),
     logger,
     now,
+    clientAddress: (request, serverContext) =>
+      clientAddress((serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket?.remoteAddress, request.headers.get('x-forwarded-for')),
     maxBodyBytes: WEBHOOK_MAX_BODY_BYTES,
     channelId: config.store.channelId,
     storeHash: config.store.storeHash,

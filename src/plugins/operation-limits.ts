@@ -7,6 +7,7 @@ import { GraphQLError, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { OperationLimits } from '../config';
 import { hideSuggestionsPlugin } from '../error-masking';
+import { documentLimitsPlugin } from './document-limits';
 import { selectionLimitsPlugin } from './selection-limits';
 
 /** Armor's own errors carry no code; report them with the gateway's, naming the limit that was hit. */
@@ -70,6 +71,8 @@ export function operationLimitPlugins(
     variablesDepthPlugin(MAX_VARIABLES_DEPTH),
     selectionLimitsPlugin({ maxSelections: limits.maxSelections, maxSelectionsPerSet: limits.maxSelectionsPerSet, maxFieldMerges: limits.maxFieldMerges }),
     maxTokensPlugin({ n: limits.maxTokens }) as Plugin,
+    // After the token limit: it wraps the parse function installed there, and checks nesting before it runs.
+    documentLimitsPlugin({ maxTokens: limits.maxTokens, maxDepth: limits.maxDepth }),
     maxDepthPlugin({
       n: limits.maxDepth,
       ignoreIntrospection: true,

@@ -64,6 +64,8 @@ export async function startGateway(sandbox: Sandbox, options: StartGatewayOption
     schemaRefreshSeconds: 0,
     // Off unless a test asks for it: the other suites count upstream calls and inject upstream faults.
     cache: { ...defaults.cache, enabled: false },
+    // Every test client connects from 127.0.0.1, many shoppers at once: the per-address cap is tested on its own.
+    server: { ...defaults.server, maxConnectionsPerAddress: 100_000 },
     ...options.config,
     session: { secret: SESSION_SECRET, ttlSeconds: 3600, cookieName: 'sfgw_session', cookieSecure: false, ...options.config?.session },
   };

@@ -150,6 +150,16 @@ describe('parseConfig', () => {
     });
   });
 
+  describe('listener limits', () => {
+    it('has documented defaults and reads overrides', () => {
+      expect(parseConfig({}).server).toEqual({ requestTimeoutMs: 10_000, headersTimeoutMs: 5000, maxConnections: 10_000, maxConnectionsPerAddress: 256 });
+      expect(parseConfig({ GATEWAY_HEADERS_TIMEOUT_MS: '2000', GATEWAY_MAX_CONNECTIONS_PER_ADDRESS: '32' }).server).toMatchObject({ headersTimeoutMs: 2000, maxConnectionsPerAddress: 32 });
+      const found = problems({ GATEWAY_HEADERS_TIMEOUT_MS: '10', GATEWAY_MAX_CONNECTIONS_PER_ADDRESS: '0' }).join('\n');
+      expect(found).toMatch(/GATEWAY_HEADERS_TIMEOUT_MS/);
+      expect(found).toMatch(/GATEWAY_MAX_CONNECTIONS_PER_ADDRESS/);
+    });
+  });
+
   describe('selection limits', () => {
     it('has generous defaults and reads overrides', () => {
       expect(parseConfig({}).limits).toMatchObject({ maxSelections: 2000, maxSelectionsPerSet: 250, maxFieldMerges: 2000 });
