@@ -161,6 +161,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     attempts: webhookDeliveries,
     onError,
   });
+  // A second storefront channel beside the configured one, so channel routing (store-{hash}-{channel} hosts) is real.
+  const channelIds = [identity.channelId, identity.channelId + 1];
   const tokens = await createStorefrontTokenService({ ...identity, now, revoked: state.revokedTokens });
   const rateLimiter = createRateLimiter(
     options.rateLimitQuota ?? SANDBOX_DEFAULT_RATE_LIMIT_QUOTA,
@@ -171,6 +173,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let url = '';
   const handler = createRouter({
     ...identity,
+    channelIds,
     catalog,
     state,
     tokens,

@@ -29,6 +29,8 @@ export interface RestDeps {
   storeHash: string;
   accessToken: string;
   channelId: number;
+  /** Every channel of the store: the configured one first. */
+  channelIds: number[];
   now: () => number;
   /** The sandbox's own origin, for cart redirect URLs. */
   baseUrl: () => string;
@@ -45,7 +47,7 @@ function tokenMatches(sent: string | undefined, expected: string): boolean {
 }
 
 /** Exactly one of channel_id / channel_ids, each an existing channel (developer.bigcommerce.com/docs/rest-authentication/tokens). */
-function channelIdsOf(body: Json, channelId: number): number[] {
+function channelIdsOf(body: Json, channels: number[]): number[] {
   const hasOne = body.channel_id !== undefined;
   const hasMany = body.channel_ids !== undefined;
   if (hasOne === hasMany) throw invalid({ channel_id: 'Send exactly one of channel_id or channel_ids.' });
@@ -53,12 +55,12 @@ function channelIdsOf(body: Json, channelId: number): number[] {
   if (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => isInt(id) && id >= 1)) {
     throw invalid({ channel_id: 'Channel ids must be integers >= 1.' });
   }
-  if (!ids.every((id) => id === channelId)) throw invalid({ channel_id: `Channel not found; this store has channel ${channelId}.` });
+  if (!ids.every((id) => channels.includes(id))) throw invalid({ channel_id: `Channel not found; this store has channels ${channels.join(', ')}.` });
   return ids as number[];
 }
 
 async function createToken(kind: TokenKind, body: Json, deps: RestDeps): Promise<Json> {
-  const channelIds = channelIdsOf(body, deps.channelId);
+  const channelIds = channelIdsOf(body, deps.channelIds);
   if (!isInt(body.expires_at) || body.expires_at < 0) throw invalid({ expires_at: 'expires_at is required: unix seconds, an integer >= 0.' });
   let corsOrigins: string[] = [];
   if (kind === 'storefront' && body.allowed_cors_origins !== undefined) {

@@ -6,11 +6,14 @@ import { createResilience, type Resilience } from './remote/resilience';
 import { createRestClient, type RestClient } from './remote/rest-client';
 import { createRestQuotaGuard } from './remote/rest-quota';
 import { createStorefrontClient } from './remote/storefront-client';
+import { createSitemapClient, type SitemapClient } from './remote/sitemap';
 
 export interface Upstreams {
   /** The one Storefront GraphQL transport: stitching, the fast path and the gateway's own operations use it. */
   storefront: Executor;
   rest: RestClient;
+  /** The storefront's XML sitemap, per channel (the front door proxies it). */
+  sitemap: SitemapClient;
   breakers: { storefront: Resilience; rest: Resilience };
   close(): Promise<void>;
 }
@@ -52,5 +55,6 @@ export function createUpstreams(config: GatewayConfig, deps: { http?: HttpClient
     quota: createRestQuotaGuard({ reserveFraction: config.restBudget.reserveFraction, now: Date.now }),
     observe: metrics.observeUpstream,
   });
-  return { storefront, rest, breakers, close: () => client.close() };
+  const sitemap = createSitemapClient({ store: config.store, http, timeoutMs: config.upstreamTimeoutMs });
+  return { storefront, rest, sitemap, breakers, close: () => client.close() };
 }

@@ -5,6 +5,8 @@ export interface CacheStatusVisibility {
   debugHeader: boolean;
   /** GATEWAY_SERVER_KEY: callers that send it (`X-Gateway-Server-Key`) are trusted servers. */
   serverKey?: string;
+  /** Storefront servers on the front door (their client token checked): a Catalyst server, not a browser. */
+  isStorefrontServer?: (request: Request) => boolean;
 }
 
 /**
@@ -13,5 +15,5 @@ export interface CacheStatusVisibility {
  * place this is decided: a new kind of trusted caller is added here.
  */
 export function mayShowCacheStatus(request: Request, visibility: CacheStatusVisibility): boolean {
-  return visibility.debugHeader || isTrustedServer(request, visibility.serverKey);
+  return visibility.debugHeader || isTrustedServer(request, visibility.serverKey) || visibility.isStorefrontServer?.(request) === true;
 }

@@ -46,9 +46,9 @@ export function createCustomerGroupMemory(store: CacheStore, ttlMs: number): Cus
 export function rememberingGroups(sessions: SessionService, memory: CustomerGroupMemory): SessionService {
   return {
     ...sessions,
-    async open(ctx, shopper, notAfter) {
+    async open(ctx, admission, shopper, notAfter) {
       await memory.remember(shopper.customerId, shopper.customerGroupId).catch(() => undefined);
-      return sessions.open(ctx, shopper, notAfter);
+      return sessions.open(ctx, admission, shopper, notAfter);
     },
   };
 }

@@ -51,12 +51,13 @@ export interface ResponseCacheDeps {
   /** The cache front (cache-front.ts) over the gateway's CacheStore. */
   store: CacheFront;
   storeHash: string;
-  channelId: number;
   graphqlEndpoint: string;
   /** Whether BigCommerce priced a logged-in answer by the group its key names (group-confirmation.ts); absent: yes. */
   confirmGroup?: GroupConfirmation;
   /** GATEWAY_SERVER_KEY: with it a caller may see `X-Cache` (see cache-status-visibility.ts). */
   serverKey?: string;
+  /** Front-door callers that proved a storefront client token. */
+  isStorefrontServer?: (request: Request) => boolean;
   metrics?: { observeCache(status: CacheStatus): void; observeCacheEntry(bytes: number): void };
 }
 
@@ -215,11 +216,11 @@ export function createResponseCache(deps: ResponseCacheDeps): ResponseCache {
       let settle: (text: string | undefined) => void = () => undefined;
       try {
         const group = groupOf(ctx);
-        const epochs = await deps.store.readEpochs(epochNamesFor(deps.channelId, group));
+        const epochs = await deps.store.readEpochs(epochNamesFor(ctx.channelId, group));
         key = cacheKey([
           KEY_VERSION,
           deps.storeHash,
-          deps.channelId,
+          ctx.channelId,
           ctx.acceptLanguage ?? '',
           group,
           ...epochs,
@@ -286,7 +287,7 @@ export function createResponseCache(deps: ResponseCacheDeps): ResponseCache {
     onResponse({ request, response }) {
       if (new URL(request.url).pathname !== deps.graphqlEndpoint) return;
       const status = statusOf(request);
-      if (mayShowCacheStatus(request, { debugHeader: deps.config.debugHeader, serverKey: deps.serverKey })) response.headers.set('x-cache', status);
+      if (mayShowCacheStatus(request, { debugHeader: deps.config.debugHeader, serverKey: deps.serverKey, isStorefrontServer: deps.isStorefrontServer })) response.headers.set('x-cache', status);
       const record = records.get(request);
       if (request.method === 'GET' && status !== 'BYPASS' && record?.texts.length === 1) {
         response.headers.set('etag', etagOf(record.texts[0]));

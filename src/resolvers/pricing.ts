@@ -206,7 +206,7 @@ export function createPricingResolvers(deps: ResolverDeps): PricingResolvers {
           customerGroupId = input.customerGroupId;
         }
         const scope: PricingScope = {
-          channelId: input.channelId ?? deps.store.channelId,
+          channelId: input.channelId ?? ctx.channelId,
           currencyCode,
           countryCode: input.countryCode?.toUpperCase() ?? undefined,
           customerGroupId,
@@ -232,7 +232,8 @@ export function createPricingResolvers(deps: ResolverDeps): PricingResolvers {
         async resolve(product, args, ctx) {
           if (typeof product.entityId !== 'number') return null;
           const scope: PricingScope = {
-            channelId: deps.store.channelId,
+            // The channel the request came in on (a front-door host names it).
+            channelId: ctx.channelId,
             currencyCode: currencyOf(args.currencyCode, deps.config.currencyCode),
             // The request's shopper: a login earlier in the same request changes it (see auth/sessions.ts).
             customerGroupId: ctx.shopper?.customerGroupId,
