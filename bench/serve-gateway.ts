@@ -40,6 +40,8 @@ async function main(): Promise<void> {
     // the header is the socket's address, as before.
     GATEWAY_TRUST_PROXY: 'true',
     GATEWAY_CACHE: cacheSetting(),
+    // run.ts checks and counts X-Cache, which shoppers are not shown by default.
+    GATEWAY_CACHE_DEBUG_HEADER: 'true',
     ...(process.env.BENCH_GATEWAY_CACHE_TTL_S ? { GATEWAY_CACHE_TTL_SECONDS: process.env.BENCH_GATEWAY_CACHE_TTL_S } : {}),
   });
   const store = await sandboxStoreConfig(sandbox, { authMode: startup.authMode, timeoutMs: startup.upstreamTimeoutMs });

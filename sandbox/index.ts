@@ -87,6 +87,11 @@ export interface Sandbox {
   storeId: string;
   /** Every webhook callback attempt (first deliveries and retries), in the order they completed. */
   webhookDeliveries: WebhookDeliveryAttempt[];
+  /**
+   * Holds the first delivery of every event fired from now on until `release()`, which sends them as they would have
+   * been sent. BigCommerce delivers seconds after a change; tests act inside that window without racing a clock.
+   */
+  holdWebhooks(): { release(): void };
   /** Stops the server, pending webhook retries and callbacks in flight. */
   close(): Promise<void>;
 }
@@ -156,6 +161,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     attempts: webhookDeliveries,
     onError,
   });
+  // A second storefront channel beside the configured one, so channel routing (store-{hash}-{channel} hosts) is real.
+  const channelIds = [identity.channelId, identity.channelId + 1];
   const tokens = await createStorefrontTokenService({ ...identity, now, revoked: state.revokedTokens });
   const rateLimiter = createRateLimiter(
     options.rateLimitQuota ?? SANDBOX_DEFAULT_RATE_LIMIT_QUOTA,
@@ -166,6 +173,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let url = '';
   const handler = createRouter({
     ...identity,
+    channelIds,
     catalog,
     state,
     tokens,
@@ -193,6 +201,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     requestLog,
     storeId,
     webhookDeliveries,
+    holdWebhooks: () => dispatcher.hold(),
     close: () =>
       new Promise<void>((resolve, reject) => {
         dispatcher.close();

@@ -1,5 +1,5 @@
 // Password check for seed accounts: scrypt (node:crypto) hashes, compared in constant time.
-import { scrypt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 function scryptAsync(password: string, salt: Buffer, keylen: number, N: number, r: number, p: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -20,4 +20,12 @@ export async function verifyPassword(password: string, encoded: string | undefin
   const actual = await scryptAsync(password, Buffer.from(saltB64, 'base64'), expected.length, Number(n), Number(r), Number(p));
   const equal = actual.length === expected.length && timingSafeEqual(actual, expected);
   return encoded !== undefined && equal;
+}
+
+/** A new `scrypt$N$r$p$saltB64$hashB64` hash (a password set through the admin REST). */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const [N, r, p] = [16384, 8, 1];
+  const hash = await scryptAsync(password, salt, 32, N, r, p);
+  return ['scrypt', N, r, p, salt.toString('base64'), hash.toString('base64')].join('$');
 }

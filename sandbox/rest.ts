@@ -1,11 +1,13 @@
 // REST API under /stores/{hash}/v2|v3/...: X-Auth-Token auth, a rate-limit counter on every authenticated request,
 // storefront token creation, pricing, validate-credentials, cart redirect URLs and the system time; then the admin
-// routes of their own modules (catalog products, price list records and assignments, webhooks), behind the same
+// routes of their own modules (catalog products, price list records and assignments, webhooks, customers, channels and currencies), behind the same
 // authentication and rate limit.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Catalog } from './catalog';
 import { createCatalogProductRoutes } from './catalog-products-rest';
+import { createChannelRoutes, sandboxChannels } from './channels-rest';
+import { createCustomerRoutes } from './customers-rest';
 import { headerValue, restError, safeDecode, sendEmpty, sendJson } from './http-util';
 import { verifyPassword } from './passwords';
 import { createPriceListAssignmentRoutes } from './price-list-assignments-rest';
@@ -27,6 +29,8 @@ export interface RestDeps {
   storeHash: string;
   accessToken: string;
   channelId: number;
+  /** Every channel of the store: the configured one first. */
+  channelIds: number[];
   now: () => number;
   /** The sandbox's own origin, for cart redirect URLs. */
   baseUrl: () => string;
@@ -43,7 +47,7 @@ function tokenMatches(sent: string | undefined, expected: string): boolean {
 }
 
 /** Exactly one of channel_id / channel_ids, each an existing channel (developer.bigcommerce.com/docs/rest-authentication/tokens). */
-function channelIdsOf(body: Json, channelId: number): number[] {
+function channelIdsOf(body: Json, channels: number[]): number[] {
   const hasOne = body.channel_id !== undefined;
   const hasMany = body.channel_ids !== undefined;
   if (hasOne === hasMany) throw invalid({ channel_id: 'Send exactly one of channel_id or channel_ids.' });
@@ -51,12 +55,12 @@ function channelIdsOf(body: Json, channelId: number): number[] {
   if (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => isInt(id) && id >= 1)) {
     throw invalid({ channel_id: 'Channel ids must be integers >= 1.' });
   }
-  if (!ids.every((id) => id === channelId)) throw invalid({ channel_id: `Channel not found; this store has channel ${channelId}.` });
+  if (!ids.every((id) => channels.includes(id))) throw invalid({ channel_id: `Channel not found; this store has channels ${channels.join(', ')}.` });
   return ids as number[];
 }
 
 async function createToken(kind: TokenKind, body: Json, deps: RestDeps): Promise<Json> {
-  const channelIds = channelIdsOf(body, deps.channelId);
+  const channelIds = channelIdsOf(body, deps.channelIds);
   if (!isInt(body.expires_at) || body.expires_at < 0) throw invalid({ expires_at: 'expires_at is required: unix seconds, an integer >= 0.' });
   let corsOrigins: string[] = [];
   if (kind === 'storefront' && body.allowed_cors_origins !== undefined) {
@@ -120,7 +124,7 @@ function priceItem(p: ProductPrice, options: unknown[], request: Json): Json {
 function pricing(body: Json, deps: RestDeps): Json {
   const errors: Record<string, string> = {};
   if (!isInt(body.channel_id)) errors.channel_id = 'channel_id is required (integer).';
-  else if (body.channel_id !== deps.channelId) errors.channel_id = `Channel ${body.channel_id} not found.`;
+  else if (!sandboxChannels(deps.channelId).some((c) => c.id === body.channel_id)) errors.channel_id = `Channel ${body.channel_id} not found.`;
   if (typeof body.currency_code !== 'string') errors.currency_code = 'currency_code is required (string).';
   else if (!deps.catalog.currencies.has(body.currency_code.toUpperCase())) errors.currency_code = `Currency ${body.currency_code} is not enabled on this store.`;
   if (!Array.isArray(body.items)) errors.items = 'items is required (array).';
@@ -154,7 +158,7 @@ function pricing(body: Json, deps: RestDeps): Json {
     try {
       const p = priceProduct(deps.catalog, product, variantId, {
         groupId,
-        channelId: deps.channelId,
+        channelId: body.channel_id as number,
         currencyCode: body.currency_code as string,
       });
       if (!p) continue;
@@ -202,6 +206,8 @@ export function createRestHandler(deps: RestDeps) {
     createPriceListRecordRoutes(deps.catalog, deps.publish),
     createPriceListAssignmentRoutes(deps.catalog, deps.channelId, deps.publish),
     createWebhooksRoutes(deps.webhooks),
+    createCustomerRoutes(deps.catalog, deps.channelId, deps.publish, deps.now),
+    createChannelRoutes(deps.catalog, deps.channelId),
   ];
   return async function handleRest(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
     const m = /^\/stores\/([^/]+)\/(v2|v3)(\/.*)?$/.exec(path);

@@ -7,6 +7,7 @@ import { parseCookies, restError, safeDecode, sendJson } from './http-util';
 import { createRestHandler, type RestDeps } from './rest';
 import { accountPage, cartPage, loginPage } from './storefront-pages';
 import { buildStorefrontSchema, createStorefrontHandler } from './storefront-http';
+import { handleSitemap } from './sitemap';
 
 export interface RequestLogEntry {
   method: string;
@@ -43,6 +44,7 @@ export function createRouter(deps: RouterDeps) {
       if (path === '/account.php') return accountPage(res, deps.catalog, deps.state.session(sessionId));
       if (path === '/login.php') return loginPage(res, deps.state, url.searchParams, sessionId);
       if (path === '/cart.php') return cartPage(res, deps.catalog, deps.state, url.searchParams);
+      if (path === '/xmlsitemap.php') return handleSitemap(req, res, url.searchParams, deps.catalog);
     }
     sendJson(res, 404, restError(404, 'The requested resource was not found.'));
   }

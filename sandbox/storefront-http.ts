@@ -55,6 +55,7 @@ export interface StorefrontHandlerDeps {
   state: SandboxState;
   storeHash: string;
   channelId: number;
+  channelIds: number[];
   /** API account that signs Customer Login JWTs (for `loginWithCustomerLoginJwt`). */
   clientId: string;
   clientSecret: string;
@@ -125,6 +126,18 @@ function responseHeaders(outcomes: OperationOutcome[], batch: boolean): Record<s
   return headers;
 }
 
+/**
+ * The channel a request is for: BigCommerce serves each channel on its own permanent host,
+ * `store-{hash}-{channel}.mybigcommerce.com` (developer.bigcommerce.com/docs/storefront/graphql); any other host
+ * (the sandbox's own address) is the default channel. Undefined for a channel the store does not have.
+ */
+export function channelOfHost(host: string | undefined, deps: Pick<StorefrontHandlerDeps, 'storeHash' | 'channelId' | 'channelIds'>): number | undefined {
+  const match = /^store-([a-z0-9]+)-([0-9]{1,9})\./i.exec(host ?? '');
+  if (!match || match[1].toLowerCase() !== deps.storeHash.toLowerCase()) return deps.channelId;
+  const channelId = Number(match[2]);
+  return deps.channelIds.includes(channelId) ? channelId : undefined;
+}
+
 export function createStorefrontHandler(deps: StorefrontHandlerDeps) {
   // The mutation is called server-to-server: the caller's IP is the storefront server's, never the shopper's, so
   // the request_ip claim cannot be compared here (GET /login/token/{jwt} does compare it). The signature, 30 s iat
@@ -150,10 +163,15 @@ export function createStorefrontHandler(deps: StorefrontHandlerDeps) {
       throw err;
     }
 
+    const channelId = channelOfHost(headerValue(req, 'host'), deps);
+    if (channelId === undefined) {
+      sendJson(res, 404, errorsBody('Store not found'));
+      return;
+    }
     // Authentication comes before anything about the body, as on BigCommerce (401 for any body).
     let verified;
     try {
-      verified = await deps.tokens.verify(headerValue(req, 'authorization'));
+      verified = await deps.tokens.verify(headerValue(req, 'authorization'), channelId);
     } catch (err) {
       if (err instanceof StorefrontAuthError) {
         sendJson(res, 401, errorsBody(err.message));
@@ -219,7 +237,7 @@ export function createStorefrontHandler(deps: StorefrontHandlerDeps) {
       catalog: deps.catalog,
       state: deps.state,
       storeHash: deps.storeHash,
-      channelId: deps.channelId,
+      channelId,
       tokenKind: verified.kind,
       scopes: verified.kind === 'private' ? verified.claims.scopes ?? [] : null,
       customerId,

@@ -48,8 +48,8 @@ export const AUTH_MESSAGES = {
 
 export interface StorefrontTokenService {
   issue(kind: TokenKind, input: { channelIds: number[]; expiresAt: number; corsOrigins: string[]; scopes?: TokenScope[] }): Promise<string>;
-  /** Verifies an `Authorization` header value; throws StorefrontAuthError with BigCommerce's message. */
-  verify(authorization: string | undefined): Promise<VerifiedStorefrontToken>;
+  /** Verifies an `Authorization` header value for the URL's channel; throws StorefrontAuthError with BigCommerce's message. */
+  verify(authorization: string | undefined, channelId?: number): Promise<VerifiedStorefrontToken>;
   revoke(token: string): Promise<boolean>;
 }
 
@@ -120,7 +120,7 @@ export async function createStorefrontTokenService(opts: {
         .sign(privateKey);
     },
 
-    async verify(authorization) {
+    async verify(authorization, channelId = opts.channelId) {
       if (!authorization || authorization.trim() === '') throw new StorefrontAuthError(AUTH_MESSAGES.missing);
       const match = /^Bearer\s+(.*)$/i.exec(authorization.trim());
       const token = (match ? match[1] : authorization).trim();
@@ -145,7 +145,7 @@ export async function createStorefrontTokenService(opts: {
         throw new StorefrontAuthError(AUTH_MESSAGES.badSignature);
       }
       if (payload.sid !== opts.storeHash) throw new StorefrontAuthError(AUTH_MESSAGES.wrongStore);
-      if (!payload.cid.includes(opts.channelId)) throw new StorefrontAuthError(AUTH_MESSAGES.wrongChannel);
+      if (!payload.cid.includes(channelId)) throw new StorefrontAuthError(AUTH_MESSAGES.wrongChannel);
       if (payload.eat * 1000 <= opts.now()) throw new StorefrontAuthError(AUTH_MESSAGES.expired);
       if (opts.revoked.has(token)) throw new StorefrontAuthError(AUTH_MESSAGES.revoked);
       const kind = (Object.keys(KIND_CODES) as TokenKind[]).find((k) => KIND_CODES[k] === payload.token_type);

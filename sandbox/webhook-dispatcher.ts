@@ -64,6 +64,8 @@ export interface WebhookDispatcherOptions {
 export interface WebhookDispatcher {
   /** Queues an event; deliveries start after the current I/O turn, so the REST call that caused it answers first. */
   publish(event: WebhookEvent): void;
+  /** Holds first deliveries of events published from now on until `release()` (tests: a change's delivery window). */
+  hold(): { release(): void };
   /** Cancels pending retries and in-flight attempts (the sandbox is closing). */
   close(): void;
 }
@@ -94,6 +96,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   const timers = new Set<NodeJS.Timeout>();
   const inFlight = new Set<AbortController>();
   let closed = false;
+  let held: Array<() => void> | undefined;
 
   function later(ms: number, run: () => void): void {
     const timer = setTimeout(() => {
@@ -180,9 +183,20 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     publish(event) {
       if (closed) return;
       const createdAt = Math.floor(now() / 1000);
+      if (held) return void held.push(() => dispatch(event, createdAt));
       setImmediate(() => {
         if (!closed) dispatch(event, createdAt);
       });
+    },
+    hold() {
+      const queue: Array<() => void> = (held ??= []);
+      return {
+        release() {
+          if (held !== queue) return;
+          held = undefined;
+          if (!closed) for (const send of queue) send();
+        },
+      };
     },
     close() {
       closed = true;

@@ -1,6 +1,6 @@
 // The webhook events the sandbox's admin REST fires, their `data` shapes, and how a hook's scope selects them.
 // Scopes and data follow developer.bigcommerce.com/docs/integrations/webhooks/events (sections "Products",
-// "Price list records" and "Price list assignments") and the callback schemas of docs/webhooks/callbacks in
+// "Price list records", "Price list assignments" and "Customer") and the callback schemas of docs/webhooks/callbacks in
 // github.com/bigcommerce/docs (store_product_updated.yml, store_priceList_record_*.yml, ...).
 
 /** `data` of store/product/* events. `properties` and `context` are sent only for channel overrides, which the sandbox does not model. */
@@ -26,11 +26,18 @@ export interface PriceListAssignmentEventData {
   customer_group_id?: number;
 }
 
+/** `data` of store/customer/* events: which customer, never what changed. */
+export interface CustomerEventData {
+  type: 'customer';
+  id: number;
+}
+
 export type WebhookEvent =
   | { scope: 'store/product/updated'; data: ProductEventData }
   | { scope: 'store/priceList/record/created' | 'store/priceList/record/updated' | 'store/priceList/record/deleted'; data: PriceRecordEventData }
   | { scope: 'store/priceList/records/created' | 'store/priceList/records/updated' | 'store/priceList/records/deleted'; data: PriceRecordEventData[] }
-  | { scope: 'store/priceList/assignment/updated' | 'store/priceList/assignment/deleted'; data: PriceListAssignmentEventData };
+  | { scope: 'store/priceList/assignment/updated' | 'store/priceList/assignment/deleted'; data: PriceListAssignmentEventData }
+  | { scope: 'store/customer/updated' | 'store/customer/deleted'; data: CustomerEventData };
 
 /** Fires events to the registered hooks (after the REST call that caused them has answered). */
 export type PublishEvent = (event: WebhookEvent) => void;

@@ -7,7 +7,7 @@
 import { ConfigError, parseConfig } from '../src/config';
 import { WEBHOOK_PATH } from '../src/webhooks/endpoint';
 import { createAdminRestClient } from '../src/remote/admin-rest';
-import { describeRegistrations, gatewayWebhookScopes, registerWebhooks } from '../src/webhooks/register';
+import { channelsToWatch, describeRegistrations, gatewayWebhookScopes, registerWebhooks } from '../src/webhooks/register';
 import { WEBHOOK_SECRET_HEADER } from '../src/webhooks/verify';
 
 /** The destination for a public base URL, or why it cannot be one. */
@@ -43,7 +43,7 @@ async function main(): Promise<number> {
   try {
     const results = await registerWebhooks(admin.rest, {
       destination: target.destination,
-      scopes: gatewayWebhookScopes(store.channelId),
+      scopes: gatewayWebhookScopes(await channelsToWatch(admin.rest, store.channelId)),
       headers: secret ? { [WEBHOOK_SECRET_HEADER]: secret } : undefined,
     });
     process.stdout.write(`Webhooks of store ${store.storeHash} → ${target.destination}${secret ? ` (with ${WEBHOOK_SECRET_HEADER})` : ''}:\n`);

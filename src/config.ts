@@ -65,8 +65,10 @@ export interface GatewayConfig {
   upstreamRetries: number;
   /** Re-introspect the storefront schema this often; 0 = never. */
   schemaRefreshSeconds: number;
-  /** Time in-flight requests get to finish on SIGTERM/SIGINT. */
+  /** Time in-flight requests get to finish on SIGTERM/SIGINT, once the listener is closed. */
   shutdownTimeoutMs: number;
+  /** On SIGTERM, how long `/ready` answers 503 (requests still served) before the listener closes. */
+  shutdownDrainMs: number;
   /** Shared state for several instances (REDIS_URL); absent = in memory, correct for one instance only. */
   redis?: { url: string; keyPrefix: string };
   /** Worker processes serving one port (node:cluster); more than 1 requires `redis`. */
@@ -74,7 +76,7 @@ export interface GatewayConfig {
   /** What the gateway's own REST calls may spend of the store's quota. */
   restBudget: RestBudget;
   /** Listener limits: a slow body is cut, connections are capped. */
-  server: { requestTimeoutMs: number; maxConnections: number };
+  server: { requestTimeoutMs: number; headersTimeoutMs: number; maxConnections: number; maxConnectionsPerAddress: number };
   /** The response and REST pricing cache, scoped by customer group (src/cache/). */
   cache: CacheConfig;
   /**
@@ -82,6 +84,21 @@ export interface GatewayConfig {
    * accepted besides BigCommerce's Standard Webhooks signature (made with the client secret).
    */
   webhookSecret?: string;
+  /** The BigCommerce-compatible front door for storefront servers (GATEWAY_STOREFRONT_DOMAIN); absent = off. */
+  frontDoor?: FrontDoorConfig;
+  /** Serve HTTPS directly (GATEWAY_TLS_CERT_FILE, GATEWAY_TLS_KEY_FILE); absent = plain HTTP (behind a terminator). */
+  tls?: { certFile: string; keyFile: string };
+}
+
+export interface FrontDoorConfig {
+  /** `store-{hash}-{channel}.{domain}` and `store-{hash}.{domain}` answer as the Storefront API. */
+  domain: string;
+  /** Channels served there (GATEWAY_STOREFRONT_CHANNELS, default BC_CHANNEL_ID); any other is an unknown store. */
+  channels: number[];
+  /** Bearer values accepted from storefront servers (GATEWAY_STOREFRONT_CLIENT_TOKENS). */
+  clientTokens: string[];
+  /** How long a verified customer access token's customer and group are remembered (by the token's hash). */
+  identitySeconds: number;
 }
 
 export interface CacheConfig {
@@ -91,6 +108,11 @@ export interface CacheConfig {
   ttlSeconds: number;
   /** GATEWAY_CACHE_MAX_MB (default 64) in bytes: bound of the in-memory store (Redis is bounded by its own maxmemory). */
   maxBytes: number;
+  /**
+   * GATEWAY_CACHE_DEBUG_HEADER (default false): `X-Cache` on every GraphQL answer. Off, only trusted servers see it:
+   * a HIT tells a shopper which pages others of their group opened.
+   */
+  debugHeader: boolean;
 }
 
 export interface RestBudget {
@@ -209,7 +231,10 @@ export function parseConfig(env: Env): StartupConfig {
     }
   };
 
-  const authModeRaw = str('BC_AUTH_MODE') ?? 'impersonation';
+  const frontDoorDomain = str('GATEWAY_STOREFRONT_DOMAIN')?.toLowerCase();
+  // The front door's shoppers are named by customer access tokens, which only a private (or storefront) token
+  // honours upstream: with it on, that is the default mode, and impersonation is refused below.
+  const authModeRaw = str('BC_AUTH_MODE') ?? (frontDoorDomain ? 'customer-access-token' : 'impersonation');
   let authMode: AuthMode = 'impersonation';
   if (authModeRaw === 'impersonation' || authModeRaw === 'customer-access-token') authMode = authModeRaw;
   else problems.push(`BC_AUTH_MODE must be "impersonation" or "customer-access-token" (got "${authModeRaw}")`);
@@ -285,6 +310,14 @@ export function parseConfig(env: Env): StartupConfig {
   // Each worker would keep its own revocations, counters and spent tokens: their guarantees would diverge.
   if (workers > 1 && redisUrl === undefined) problems.push('GATEWAY_WORKERS > 1 requires REDIS_URL (workers share their state through Redis)');
 
+  const frontDoor = frontDoorDomain === undefined ? undefined : parseFrontDoor(frontDoorDomain, channelId, { str, int, problems });
+  if (frontDoor && authMode === 'impersonation') {
+    problems.push('GATEWAY_STOREFRONT_DOMAIN requires BC_AUTH_MODE=customer-access-token (front-door shoppers are named by customer access tokens, which impersonation tokens ignore)');
+  }
+  const tlsCert = str('GATEWAY_TLS_CERT_FILE');
+  const tlsKey = str('GATEWAY_TLS_KEY_FILE');
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) problems.push('GATEWAY_TLS_CERT_FILE and GATEWAY_TLS_KEY_FILE go together');
+
   const cacheMode = (str('GATEWAY_CACHE') ?? 'on').toLowerCase();
   if (cacheMode !== 'on' && cacheMode !== 'off') problems.push(`GATEWAY_CACHE must be "on" or "off" (got "${cacheMode}")`);
 
@@ -346,7 +379,11 @@ export function parseConfig(env: Env): StartupConfig {
     upstreamRetries: int('UPSTREAM_RETRIES', 2, 0, 5),
     schemaRefreshSeconds: int('GATEWAY_SCHEMA_REFRESH_SECONDS', 300, 0, 86_400),
     shutdownTimeoutMs: int('GATEWAY_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 300_000),
+    // Long enough for a load balancer probing every second or two to see two failed probes and stop sending.
+    shutdownDrainMs: int('GATEWAY_SHUTDOWN_DRAIN_MS', 5000, 0, 300_000),
     webhookSecret,
+    frontDoor,
+    tls: tlsCert !== undefined && tlsKey !== undefined ? { certFile: tlsCert, keyFile: tlsKey } : undefined,
     redis: redisUrl === undefined ? undefined : { url: redisUrl, keyPrefix: str('REDIS_KEY_PREFIX') ?? 'sfgw:' },
     workers,
     restBudget: {
@@ -356,13 +393,18 @@ export function parseConfig(env: Env): StartupConfig {
     },
     server: {
       requestTimeoutMs: int('GATEWAY_REQUEST_TIMEOUT_MS', 10_000, 1000, 300_000),
+      // Slow-header connections (slowloris) each hold a slot until this; real clients send headers in one packet.
+      headersTimeoutMs: int('GATEWAY_HEADERS_TIMEOUT_MS', 5000, 500, 300_000),
       maxConnections: int('GATEWAY_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
+      // A browser opens 6-8 per origin; room for an office behind one NAT address, not for one client's thousands.
+      maxConnectionsPerAddress: int('GATEWAY_MAX_CONNECTIONS_PER_ADDRESS', 256, 1, 1_000_000),
     },
     cache: {
       enabled: cacheMode !== 'off',
       // At most a day: customer-group edits have no webhook, so the TTL is what bounds them.
       ttlSeconds: int('GATEWAY_CACHE_TTL_SECONDS', 300, 1, 86_400),
       maxBytes: int('GATEWAY_CACHE_MAX_MB', 64, 1, 65_536) * 1024 * 1024,
+      debugHeader: bool('GATEWAY_CACHE_DEBUG_HEADER', false),
     },
     sandbox: {
       port: int('SANDBOX_PORT', 4010, 0, 65535),
@@ -375,6 +417,48 @@ export function parseConfig(env: Env): StartupConfig {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const BASE64URL_SEGMENT = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Catalyst's client reports any 401 with a token that is not JWT-shaped as a misconfigured storefront token, so
+ * the values storefront servers send must look like one (three base64url segments, a JSON object in the middle).
+ */
+export function looksLikeJwt(token: string): boolean {
+  const segments = token.split('.');
+  if (segments.length !== 3 || !segments.every((segment) => BASE64URL_SEGMENT.test(segment))) return false;
+  try {
+    const payload: unknown = JSON.parse(Buffer.from(segments[1], 'base64url').toString('utf8'));
+    return typeof payload === 'object' && payload !== null && !Array.isArray(payload);
+  } catch {
+    return false;
+  }
+}
+
+function parseFrontDoor(
+  domain: string,
+  channelId: number,
+  read: { str: (name: string) => string | undefined; int: (name: string, fallback: number, min?: number, max?: number) => number; problems: string[] },
+): FrontDoorConfig {
+  const { problems } = read;
+  if (!DOMAIN.test(domain)) problems.push(`GATEWAY_STOREFRONT_DOMAIN must be a DNS name such as gw.example.com (got "${domain}")`);
+  const channels = [channelId];
+  for (const raw of (read.str('GATEWAY_STOREFRONT_CHANNELS') ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
+    const channel = Number(raw);
+    if (!Number.isInteger(channel) || channel < 1) problems.push(`GATEWAY_STOREFRONT_CHANNELS must list channel ids (got "${raw}")`);
+    else if (!channels.includes(channel)) channels.push(channel);
+  }
+  const clientTokens = (read.str('GATEWAY_STOREFRONT_CLIENT_TOKENS') ?? '').split(',').map((token) => token.trim()).filter(Boolean);
+  if (clientTokens.length === 0) problems.push('GATEWAY_STOREFRONT_CLIENT_TOKENS is required with GATEWAY_STOREFRONT_DOMAIN (mint one with `npm run client-token`)');
+  for (const token of clientTokens) {
+    if (!looksLikeJwt(token) || Buffer.byteLength(token) < MIN_SECRET_BYTES) {
+      problems.push('GATEWAY_STOREFRONT_CLIENT_TOKENS entries must be JWT-shaped and at least 32 bytes (mint one with `npm run client-token`)');
+      break;
+    }
+  }
+  return { domain, channels, clientTokens, identitySeconds: read.int('GATEWAY_CUSTOMER_TOKEN_MEMORY_SECONDS', 60, 1, 3600) };
 }
 
 function corsOrigins(raw: string | undefined, problems: string[]): string[] {

@@ -1,10 +1,14 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { constantTimeEqual } from './auth/constant-time';
+import { GraphQLError } from 'graphql';
 import type { Session, SessionTokens, Shopper } from './auth/session-token';
 import type { RevocationStore } from './state/types';
 import type { UpstreamTally } from './remote/upstream-budget';
 import { SessionTokenError } from './auth/session-token';
 import { gatewayError } from './errors';
-import type { ClientAddressResolver } from './http/client-address';
+import { canonicalAddress, parseForwardedEntry, type ClientAddressResolver } from './http/client-address';
+import type { CustomerTokenIdentity, TokenIdentity } from './front-door/customer-token-identity';
+import type { FrontDoorRequest } from './front-door/requests';
 
 /** Per-request context: the verified shopper and the values the gateway sends upstream on their behalf. */
 export interface GatewayContext {
@@ -16,6 +20,13 @@ export interface GatewayContext {
   acceptLanguage?: string;
   /** True when the request carried the gateway's server key (trusted server-to-server caller). */
   trustedServer: boolean;
+  /** The store channel the request is answered for: the front door's host names it, else BC_CHANNEL_ID. */
+  channelId: number;
+  /**
+   * Set when an authenticated storefront server asked through the BigCommerce-compatible front door: the shopper is
+   * whoever BigCommerce says its customer access token names, and answers keep BigCommerce's contract.
+   */
+  frontDoor?: FrontDoorRequest;
   /** `Set-Cookie` values to add to the response (login/logout). */
   responseCookies: string[];
   /** Upstream calls, BigCommerce's complexity and the upstream deadline of this request; an object so copies of the context share it. */
@@ -35,6 +46,10 @@ export interface ContextDeps {
   /** The client's address from the socket and the trusted proxies' `X-Forwarded-For` (GATEWAY_TRUST_PROXY). */
   clientAddress: ClientAddressResolver;
   serverKey?: string;
+  channelId: number;
+  /** The front door's view of a request (host, channel, storefront server), if it came that way. */
+  frontDoorOf: (request: Request) => FrontDoorRequest | undefined;
+  customerTokens?: CustomerTokenIdentity;
 }
 
 const HEADER_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -80,11 +95,6 @@ export function isTrustedServer(request: Request, serverKey: string | undefined)
   return serverKey !== undefined && sent !== null && constantTimeEqual(sent, serverKey);
 }
 
-function constantTimeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
 
 export function createContextFactory(deps: ContextDeps) {
   /**
@@ -97,6 +107,8 @@ export function createContextFactory(deps: ContextDeps) {
     socketAddress: string | undefined,
     perRequest: { responseCookies: string[]; tally: UpstreamTally; loaders: Map<string, unknown> },
   ): Promise<GatewayContext> => {
+    const frontDoor = deps.frontDoorOf(request);
+    if (frontDoor) return frontDoorContext(deps, request, socketAddress, perRequest, frontDoor);
     const { responseCookies } = perRequest;
     const credential = sessionCredential(request, deps.cookieName);
     let session: Session | null = null;
@@ -115,7 +127,7 @@ export function createContextFactory(deps: ContextDeps) {
       // All in shared state, read together: a revoked session, one older than the state that would know, or one
       // older than a change to its customer.
       const [revoked, since, customerChangedAt] = await Promise.all([
-        deps.revocations.isRevoked(session.id),
+        deps.revocations.isRevoked({ sessionId: session.id, customerId: session.shopper.customerId }),
         deps.stateSince(),
         deps.revocations.customerRevokedAt(session.shopper.customerId),
       ]);
@@ -133,9 +145,60 @@ export function createContextFactory(deps: ContextDeps) {
       correlationId: safeHeaderId(correlationHeader) ?? randomUUID(),
       acceptLanguage: language && ACCEPT_LANGUAGE.test(language) ? language : undefined,
       trustedServer: isTrustedServer(request, deps.serverKey),
+      channelId: deps.channelId,
       responseCookies,
       tally: perRequest.tally,
       loaders: perRequest.loaders,
     };
   };
+}
+
+/** A storefront server names its shopper's address itself; an invalid value falls back to the proxies' and socket's. */
+function frontDoorClientIp(request: Request, socketAddress: string | undefined, resolve: ClientAddressResolver): string {
+  const named = canonicalAddress(request.headers.get('true-client-ip')?.trim() ?? '');
+  if (named) return named;
+  // The server forwards its own client's address; the left-most entry is the shopper as that server saw them.
+  const forwarded = parseForwardedEntry(request.headers.get('x-forwarded-for')?.split(',')[0] ?? '');
+  return forwarded ?? resolve(socketAddress, null);
+}
+
+/**
+ * The front door's context: no gateway session (its Authorization is the storefront server's token, checked by
+ * the front-door plugin); the shopper is the customer access token's, as BigCommerce says. A dead token fails the
+ * request with BigCommerce's own error and HTTP 200 when the client asked for that
+ * (`X-Bc-Error-On-Invalid-Customer-Access-Token`), and is a guest otherwise — as on BigCommerce.
+ */
+async function frontDoorContext(
+  deps: ContextDeps,
+  request: Request,
+  socketAddress: string | undefined,
+  perRequest: { responseCookies: string[]; tally: UpstreamTally; loaders: Map<string, unknown> },
+  frontDoor: FrontDoorRequest,
+): Promise<GatewayContext> {
+  const correlationId = safeHeaderId(request.headers.get('x-correlation-id')) ?? randomUUID();
+  const language = request.headers.get('accept-language');
+  const base = {
+    session: null,
+    shopper: null,
+    clientIp: frontDoorClientIp(request, socketAddress, deps.clientAddress),
+    correlationId,
+    acceptLanguage: language && ACCEPT_LANGUAGE.test(language) ? language : undefined,
+    trustedServer: isTrustedServer(request, deps.serverKey),
+    channelId: frontDoor.channelId,
+    frontDoor,
+    responseCookies: perRequest.responseCookies,
+    tally: perRequest.tally,
+    loaders: perRequest.loaders,
+  };
+  const token = request.headers.get('x-bc-customer-access-token')?.trim();
+  if (!token || !deps.customerTokens) return base;
+  // Once per HTTP request: the operations of a batch share the lookup (and at most one question to BigCommerce).
+  const memoKey = `front-door-identity:${token}`;
+  let pending = perRequest.loaders.get(memoKey) as Promise<TokenIdentity> | undefined;
+  if (!pending) perRequest.loaders.set(memoKey, (pending = deps.customerTokens.resolve(token, base)));
+  const identity = await pending;
+  if (identity.kind === 'shopper') return { ...base, shopper: identity.shopper };
+  if (request.headers.get('x-bc-error-on-invalid-customer-access-token')?.trim().toLowerCase() !== 'true') return base;
+  const [first] = identity.errors;
+  throw new GraphQLError(first.message, { extensions: { ...first.extensions, http: { status: 200 } } });
 }

@@ -1,4 +1,4 @@
-import { GraphQLError, type ASTVisitor, type ExecutionResult, type ValidationContext } from 'graphql';
+import { GraphQLError, KnownTypeNamesRule, type ASTVisitor, type ExecutionResult, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { INTERNAL_ERROR_CODE, type ErrorCode } from './errors';
 
@@ -29,6 +29,15 @@ const PUBLIC_EXTENSIONS = new Set(['code', 'http', 'reason', 'retryAfterMs', 're
 
 function isGraphQLError(error: unknown): error is GraphQLError {
   return error instanceof GraphQLError;
+}
+
+/**
+ * An error that refuses the client's own input (a document or its variables), before or after mapping into the
+ * closed set: what the refused-document throttle counts.
+ */
+export function isClientRequestError(error: unknown): boolean {
+  const code = (error as { extensions?: { code?: unknown } } | null)?.extensions?.code;
+  return code === 'BAD_USER_INPUT' || (typeof code === 'string' && code in REQUEST_ERROR_CODES);
 }
 
 /**
@@ -69,6 +78,12 @@ const BAD_JSON_MESSAGE = 'Request parameters "variables" and "extensions" must b
 
 function badJsonError(): GraphQLError {
   return new GraphQLError(BAD_JSON_MESSAGE, { extensions: { code: 'BAD_USER_INPUT', reason: 'BAD_REQUEST', http: { status: 400 } } });
+}
+
+function nullInBatchError(): GraphQLError {
+  return new GraphQLError('Every operation of a batch must be an object, not null', {
+    extensions: { code: 'BAD_USER_INPUT', reason: 'BAD_REQUEST', http: { status: 400 } },
+  });
 }
 
 /**
@@ -127,12 +142,16 @@ export function validationErrorCodesPlugin(): Plugin {
       if (!requestParser) return;
       const parse = requestParser;
       setRequestParser(async (request) => {
+        let parsed: Awaited<ReturnType<typeof parse>>;
         try {
-          return await parse(request);
+          parsed = await parse(request);
         } catch (error) {
           if (isJsonSyntaxError(error)) throw badJsonError();
           throw error;
         }
+        // A `null` in a batch reaches every plugin's onParams before yoga checks it (a TypeError, an internal error).
+        if (Array.isArray(parsed) && parsed.some((params: unknown) => params === null)) throw nullInBatchError();
+        return parsed;
       });
     },
     onValidate({ addValidationRule }) {
@@ -146,6 +165,21 @@ export function validationErrorCodesPlugin(): Plugin {
           Object.assign(extensions, { code: REQUEST_ERROR_CODES[reason], reason: extensions.reason ?? reason });
         }
       };
+    },
+  };
+}
+
+type ValidationRule = (context: ValidationContext) => ASTVisitor;
+
+/**
+ * graphql-js's KnownTypeNamesRule for executable documents, without its "Did you mean" search: an unknown type name
+ * in a variable definition or type condition is refused with the same message, suggestions left out.
+ */
+export function quietKnownTypeNamesRule(context: ValidationContext): ASTVisitor {
+  const schema = context.getSchema();
+  return {
+    NamedType(node) {
+      if (!schema.getType(node.name.value)) context.reportError(new GraphQLError(`Unknown type "${node.name.value}".`, { nodes: node }));
     },
   };
 }
@@ -170,7 +204,7 @@ function stripSuggestions(errors: ReadonlyArray<{ message: string }> | undefined
   }
 }
 
-function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }
 
@@ -182,7 +216,10 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
  */
 export function hideSuggestionsPlugin(): Plugin {
   return {
-    onValidate() {
+    onValidate({ params }) {
+      // Suggestions that would be stripped are not searched for: an unknown type name costs a search over all of them.
+      const index = params.rules?.indexOf(KnownTypeNamesRule) ?? -1;
+      if (index >= 0 && params.rules) (params.rules as ValidationRule[])[index] = quietKnownTypeNamesRule;
       return ({ valid, result }) => {
         if (!valid) stripSuggestions(result);
       };

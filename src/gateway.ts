@@ -13,8 +13,8 @@ import { createLogger, yogaLogging } from './logger';
 import { bodyLimitPlugin } from './plugins/body-limit';
 import { csrfPreventionPlugin } from './plugins/csrf';
 import { graphiqlPagePlugin } from './plugins/graphiql-page';
-import { createMetrics } from './plugins/metrics';
-import { readinessPlugin } from './plugins/readiness';
+import { createMetrics, type MetricsExposition } from './plugins/metrics';
+import { createReadiness } from './plugins/readiness';
 import { operationLimitPlugins } from './plugins/operation-limits';
 import { boundedParseCaches } from './plugins/parse-cache';
 import { refusalThrottlePlugin } from './plugins/refusal-throttle';
@@ -30,10 +30,15 @@ import { createGatewayStores } from './state';
 import type { GatewayStores } from './state/types';
 import { createUpstreams } from './upstreams';
 import { createClientAddressResolver } from './http/client-address';
-import { WEBHOOK_SECRET_HEADER, createPriceListGroupResolver, webhookEndpointPlugin, webhookMetrics } from './webhooks';
+import { WEBHOOK_SECRET_HEADER, createCustomerChanges, createCustomerLookup, createPriceListGroupResolver, webhookEndpointPlugin, webhookMetrics } from './webhooks';
+import { createCustomerGroupMemory, rememberingGroups } from './cache/customer-groups';
+import { createGroupConfirmation } from './cache/group-confirmation';
 import { createCacheFront, createCacheInvalidator } from './cache/cache-front';
 import type { CacheInvalidator } from './cache/invalidation';
 import { createResponseCache } from './cache/response-cache';
+import { createCustomerTokenIdentity } from './front-door/customer-token-identity';
+import { createFrontDoor } from './front-door/plugin';
+import { frontDoorShopperMutationsPlugin } from './front-door/shopper-mutations';
 
 export interface GatewayDeps {
   /** The gateway's only way out to BigCommerce (Storefront GraphQL and REST); tests inject their own. */
@@ -47,6 +52,8 @@ export interface GatewayDeps {
   stores?: GatewayStores;
   /** Process-level metrics (CPU, memory, event loop) in /metrics; off in tests that run many gateways. */
   defaultMetrics?: boolean;
+  /** What /metrics answers (default: this gateway's registry); a cluster worker's answers every worker's sum. */
+  metricsExposition?: MetricsExposition;
 }
 
 export interface Gateway {
@@ -60,6 +67,8 @@ export interface Gateway {
    * cache store; what the webhook endpoint calls.
    */
   cacheInvalidator: CacheInvalidator;
+  /** Shutdown drain: `/ready` answers 503 from now on while requests are still served. */
+  drain(): void;
   /** Re-introspect now; keeps the current schema when that fails. Resolves true when the schema changed. */
   reloadSchema(): Promise<boolean>;
   /** Stops background work and closes upstream connections and shared-state clients it created. */
@@ -79,7 +88,7 @@ const PARSE_CACHE_MAX_DOCUMENT_BYTES = 64 * 1024;
 export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<Gateway> {
   const now = deps.now ?? Date.now;
   const logger = deps.logger ?? createLogger(config.logLevel);
-  const metrics = createMetrics({ defaultMetrics: deps.defaultMetrics ?? false });
+  const metrics = createMetrics({ defaultMetrics: deps.defaultMetrics ?? false, exposition: deps.metricsExposition });
 
   // 1. Shared state: built once per gateway, so a schema change never resets a guarantee.
   const stores =
@@ -98,12 +107,25 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   const sessionTokens = createSessionTokens({ key: deriveSessionKey(config.session.secret), now, ttlSeconds: config.session.ttlSeconds });
   const loginThrottle = createLoginThrottle({ store: stores.counters, limits: config.loginLimits, now });
   const cookie = { name: config.session.cookieName, secure: config.session.cookieSecure };
-  const sessions = createSessionService({
-    tokens: sessionTokens,
-    ttlSeconds: config.session.ttlSeconds,
-    revocations: stores.revocations,
-    cookie,
-    now,
+  // The groups sessions were issued with, per customer: what a `store/customer/updated` is compared with.
+  const customerGroups = createCustomerGroupMemory(stores.cache, (config.session.ttlSeconds + 60) * 1000);
+  const sessions = rememberingGroups(
+    createSessionService({
+      tokens: sessionTokens,
+      ttlSeconds: config.session.ttlSeconds,
+      revocations: stores.revocations,
+      counters: stores.counters,
+      cookie,
+      now,
+      log: (event, fields) => logger.info(fields, event),
+    }),
+    customerGroups,
+  );
+  const customerChanges = createCustomerChanges({
+    lookup: createCustomerLookup(upstreams.rest),
+    memory: customerGroups,
+    endSessions: (customerId) => sessions.endAllOf(customerId),
+    invalidateGroups: (groups) => cacheInvalidator.invalidate(groups.map((customerGroupId) => ({ kind: 'group', customerGroupId }))),
     log: (event, fields) => logger.info(fields, event),
   });
 
@@ -137,6 +159,27 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   // 5. Yoga.
   // Compiled once (a CIDR list becomes a BlockList); the context and the refused-document throttle share it.
   const clientAddress = createClientAddressResolver(config.trustProxy);
+  const perRequest = new WeakMap<Request, { responseCookies: string[]; tally: UpstreamTally; loaders: Map<string, unknown> }>();
+  const frontDoor = config.frontDoor
+    ? createFrontDoor({
+        config: config.frontDoor,
+        storeHash: config.store.storeHash,
+        graphqlEndpoint: GRAPHQL_ENDPOINT,
+        sitemap: upstreams.sitemap,
+        tallyOf: (request) => perRequest.get(request)?.tally,
+      })
+    : undefined;
+  const customerTokens = config.frontDoor
+    ? createCustomerTokenIdentity({
+        executor: upstreams.storefront,
+        cache: stores.cache,
+        revocations: stores.revocations,
+        stateSince: () => stores.stateSince(),
+        storeHash: config.store.storeHash,
+        memorySeconds: config.frontDoor.identitySeconds,
+        now,
+      })
+    : undefined;
   const buildContext = createContextFactory({
     sessionTokens,
     revocations: stores.revocations,
@@ -145,6 +188,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     clearedCookie: clearedSessionCookie(cookie),
     clientAddress,
     serverKey: config.serverKey,
+    channelId: config.store.channelId,
+    frontDoorOf: (request) => frontDoor?.requestOf(request),
+    customerTokens,
   });
   // BigCommerce's webhooks invalidate the cache; answered before anything else reads the request (a batch price
   // list event may exceed the GraphQL body limit, and BigCommerce would retry a 413 for two days).
@@ -153,11 +199,11 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     customSecret: config.webhookSecret ? { header: WEBHOOK_SECRET_HEADER, value: config.webhookSecret } : undefined,
     singleUse: stores.singleUse,
     invalidator: {
-      // Cache scopes bump epochs; a changed customer's sessions end (they name what the customer no longer is).
+      // Cache scopes bump epochs; a changed customer is looked up (a new group or a deletion ends their sessions).
       invalidate: async (scopes) => {
         await Promise.all([
           cacheInvalidator.invalidate(scopes),
-          ...scopes.flatMap((scope) => (scope.kind === 'customer' ? [sessions.endAllOf(scope.customerId)] : [])),
+          ...scopes.flatMap((scope) => (scope.kind === 'customer' ? [customerChanges.apply(scope.customerId, scope.change)] : [])),
         ]);
       },
     },
@@ -166,8 +212,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     ),
     logger,
     now,
+    clientAddress: (request, serverContext) =>
+      clientAddress((serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket?.remoteAddress, request.headers.get('x-forwarded-for')),
     maxBodyBytes: WEBHOOK_MAX_BODY_BYTES,
-    channelId: config.store.channelId,
     storeHash: config.store.storeHash,
     observe: webhookMetrics(metrics.registry),
   });
@@ -175,11 +222,20 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     config: config.cache,
     store: cacheStore,
     storeHash: config.store.storeHash,
-    channelId: config.store.channelId,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
+    confirmGroup: createGroupConfirmation({
+      executor: upstreams.storefront,
+      onMismatch: (customerId, named, current) => {
+        customerChanges.observed(customerId, named, current).catch((error: unknown) =>
+          logger.warn({ customerId, error: error instanceof Error ? error.name : typeof error }, 'cache: could not apply a customer group change'),
+        );
+      },
+    }),
+    serverKey: config.serverKey,
+    isStorefrontServer: (request) => frontDoor?.requestOf(request) !== undefined,
     metrics,
   });
-  const perRequest = new WeakMap<Request, { responseCookies: string[]; tally: UpstreamTally; loaders: Map<string, unknown> }>();
+  const readiness = createReadiness({ upstreams, stores, now });
   const setCookies: Plugin = {
     onResponse({ request, response }) {
       for (const value of perRequest.get(request)?.responseCookies ?? []) response.headers.append('set-cookie', value);
@@ -215,6 +271,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     // runs onExecute and onExecuteDone hooks in plugin order). test/cache/plugin-order.test.ts holds it to that.
     plugins: [
       webhooks,
+      ...(frontDoor ? [frontDoor.plugin] : []),
       bodyLimitPlugin(config.limits.maxBodyBytes),
       responseHeadersPlugin({ graphqlEndpoint: GRAPHQL_ENDPOINT }),
       ...(config.graphiql
@@ -226,17 +283,24 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
         clientAddress,
         graphqlEndpoint: GRAPHQL_ENDPOINT,
         now,
-        isTrustedServer: (request) => isTrustedServer(request, config.serverKey),
+        // A storefront server on the front door is many shoppers behind one address, as a trusted server is.
+        isTrustedServer: (request) => isTrustedServer(request, config.serverKey) || frontDoor?.requestOf(request) !== undefined,
       }),
       requestLogPlugin({ logger, metrics, now, graphqlEndpoint: GRAPHQL_ENDPOINT, cacheStatus: responseCache.statusOf }) as Plugin,
       // Cookie-authenticated requests must not be "simple" requests a foreign page can send without preflight.
       csrfPreventionPlugin(),
       validationErrorCodesPlugin(),
-      ...operationLimitPlugins(config.limits),
-      storefrontPassthroughPlugin({ executor: upstreams.storefront, gatewayFields: () => schemaManager.current().gatewayFields }) as Plugin,
+      // Catalyst introspects at build time through the front door, as BigCommerce lets it.
+      ...operationLimitPlugins(config.limits, { introspectionAllowed: (request) => frontDoor?.requestOf(request) !== undefined }),
+      ...(customerTokens ? [frontDoorShopperMutationsPlugin({ loginThrottle, customerTokens })] : []),
+      storefrontPassthroughPlugin({
+        executor: upstreams.storefront,
+        gatewayFields: () => schemaManager.current().gatewayFields,
+        frontDoorFields: () => schemaManager.current().frontDoorFields,
+      }) as Plugin,
       responseCache.plugin as Plugin,
       setCookies,
-      readinessPlugin({ upstreams, stores }),
+      readiness.plugin,
     ],
   });
   // Idempotent: every caller that owns a reference may close it.
@@ -248,6 +312,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     },
     config,
     cacheInvalidator,
+    drain: readiness.drain,
     reloadSchema: () => schemaManager.reload(),
     close: () => (closed ??= (async () => {
       schemaManager.close();

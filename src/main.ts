@@ -3,9 +3,11 @@
  * (with the embedded sandbox store when BC_STOREFRONT_URL is unset); `... main.js sandbox` starts
  * the sandbox store alone.
  */
-import cluster, { type Worker } from 'node:cluster';
+import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
+import { clusterMetricsExposition, serveClusterMetrics } from './cluster-metrics';
+import { superviseWorkers } from './cluster-primary';
 import { ConfigError, parseConfig, withStore, type StartupConfig } from './config';
 import { createGateway } from './gateway';
 import { serve } from './http/serve';
@@ -37,19 +39,30 @@ async function startSandboxFrom(config: StartupConfig, port: number): Promise<{ 
   return { sandbox: started, banner: describeSandbox(started) };
 }
 
-/** SIGTERM/SIGINT: stop accepting, let in-flight requests finish (up to the timeout), then exit 0. */
-function closeOnSignals(logger: Logger, timeoutMs: number, closers: Array<() => Promise<void>>): void {
+/**
+ * SIGTERM: first drain — `/ready` answers 503 for `drainMs` while requests are still served, so a load balancer
+ * stops sending — then stop accepting and let in-flight requests finish (up to `timeoutMs`), then exit 0.
+ * SIGINT (Ctrl-C) and a second signal skip what is left of the drain.
+ */
+function closeOnSignals(
+  logger: Logger,
+  timing: { drainMs: number; timeoutMs: number },
+  steps: { drain?: () => void; close: (signal: NodeJS.Signals) => Promise<void>; again?: (signal: NodeJS.Signals) => void },
+): void {
+  let draining: NodeJS.Timeout | undefined;
   let closing = false;
-  const shutdown = (signal: string): void => {
-    if (closing) return;
+  const close = (signal: NodeJS.Signals): void => {
+    clearTimeout(draining);
+    if (closing) return steps.again?.(signal);
     closing = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     const forced = setTimeout(() => {
-      logger.error({ timeoutMs }, 'shutdown timed out with requests still in flight');
+      logger.error({ timeoutMs: timing.timeoutMs }, 'shutdown timed out with requests still in flight');
       process.exit(1);
-    }, timeoutMs);
+    }, timing.timeoutMs);
     forced.unref();
-    Promise.all(closers.map((close) => close()))
+    steps
+      .close(signal)
       .then(() => {
         logger.info({}, 'shut down');
         process.exit(0);
@@ -59,8 +72,14 @@ function closeOnSignals(logger: Logger, timeoutMs: number, closers: Array<() => 
         process.exit(1);
       });
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signal === 'SIGINT' || draining || closing || !steps.drain || timing.drainMs === 0) return close(signal);
+    steps.drain();
+    logger.info({ signal, drainMs: timing.drainMs }, 'draining: /ready answers 503 until the listener closes');
+    draining = setTimeout(() => close(signal), timing.drainMs);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 /**
@@ -87,11 +106,35 @@ async function runGateway(config: StartupConfig, logger: Logger): Promise<void> 
       authMode: config.authMode,
       trustedProxySecret: config.trustedProxySecret,
       timeoutMs: config.upstreamTimeoutMs,
+      channelIds: config.frontDoor?.channels,
     });
   }
   const gatewayConfig = withStore(config, store);
-  const gateway = await createGateway(gatewayConfig, { logger, defaultMetrics: true });
-  const served = await serve(gateway, { port: config.port, host: config.host, ...config.server });
+  const gateway = await createGateway(gatewayConfig, {
+    logger,
+    defaultMetrics: true,
+    ...(cluster.isWorker ? { metricsExposition: clusterMetricsExposition(process) } : {}),
+  });
+  const served = await serve(gateway, {
+    port: config.port,
+    host: config.host,
+    ...config.server,
+    tls: config.tls,
+    onTlsProblem: (message) => logger.warn({ message }, 'TLS certificate reload failed; keeping the previous one'),
+  });
+  // Before anything announces the port: a signal that comes as soon as it is listening must find its handler.
+  closeOnSignals(
+    logger,
+    { drainMs: config.shutdownDrainMs, timeoutMs: config.shutdownTimeoutMs },
+    {
+      drain: gateway.drain,
+      close: async () => {
+        await served.close();
+        await gateway.close();
+        await sandbox?.close();
+      },
+    },
+  );
   const url = served.graphqlUrl;
   logger.info({ url, mode: config.store ? 'store' : 'sandbox', authMode: store.authMode, sharedState: gatewayConfig.redis ? 'redis' : 'memory' }, 'gateway listening');
   if (sandbox) {
@@ -100,19 +143,14 @@ async function runGateway(config: StartupConfig, logger: Logger): Promise<void> 
     await registerSandboxWebhooks({ store, host: config.host, port, webhookSecret: gatewayConfig.webhookSecret, logger, timeoutMs: config.upstreamTimeoutMs });
     process.stdout.write(`\nGraphiQL: ${url}\n\n${sandboxBanner}\n`);
   }
-  closeOnSignals(logger, config.shutdownTimeoutMs, [
-    async () => {
-      await served.close();
-      await gateway.close();
-      await sandbox?.close();
-    },
-  ]);
 }
 
 /**
  * `GATEWAY_WORKERS` > 1: this process forks the workers, which share one port (node:cluster hands out the
- * connections) and their state through Redis. In sandbox mode it starts the one sandbox store they all use,
- * and a session key for all of them when none is configured. A worker that dies is replaced.
+ * connections) and their state through Redis, and serves their metrics as one (src/cluster-metrics.ts). In
+ * sandbox mode it starts the one sandbox store they all use, and a session key for all of them when none is
+ * configured. A worker that dies is replaced; workers that keep failing to start make it exit 1
+ * (src/cluster-primary.ts).
  */
 async function runPrimary(config: StartupConfig, logger: Logger): Promise<void> {
   const env: Record<string, string> = {};
@@ -124,42 +162,43 @@ async function runPrimary(config: StartupConfig, logger: Logger): Promise<void> 
     // Each worker would otherwise draw its own random key, and a session opened on one would be refused by the others.
     if (!config.session.secret) env.GATEWAY_SESSION_SECRET = randomBytes(32).toString('base64url');
   }
-  let closing = false;
-  const fork = () => cluster.fork(env);
-  cluster.on('exit', (worker, code, signal) => {
-    if (closing) return;
-    logger.error({ worker: worker.id, code, signal }, 'worker exited; starting a new one');
-    setTimeout(fork, 1000).unref();
-  });
-  // Announced once every worker listens (a replaced worker later does not announce again).
-  let listening = 0;
-  cluster.on('listening', (_worker, address) => {
-    if (++listening !== config.workers) return;
-    const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-    logger.info({ workers: config.workers, port: address.port }, 'gateway workers listening');
-    if (sandbox) {
+  serveClusterMetrics(cluster);
+  const workers = superviseWorkers({
+    cluster,
+    fork: () => cluster.fork(env),
+    count: config.workers,
+    logger,
+    onListening: (port) => {
+      const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+      logger.info({ workers: config.workers, port }, 'gateway workers listening');
+      if (!sandbox) return;
       const { url: apiUrl, identity } = sandbox;
-      void registerSandboxWebhooks({ store: { apiUrl, ...identity }, host: config.host, port: address.port, webhookSecret: config.webhookSecret, logger, timeoutMs: config.upstreamTimeoutMs });
-    }
-    if (sandbox) process.stdout.write(`\nGraphiQL: http://${host}:${address.port}/graphql (${config.workers} workers)\n\n${banner}\n`);
-  });
-  for (let i = 0; i < config.workers; i++) fork();
-  closeOnSignals(logger, config.shutdownTimeoutMs, [
-    async () => {
-      closing = true;
-      const workers = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined);
-      await Promise.all(
-        workers.map(
-          (worker) =>
-            new Promise<void>((resolve) => {
-              worker.once('exit', () => resolve());
-              worker.process.kill('SIGTERM');
-            }),
-        ),
-      );
-      await sandbox?.close();
+      void registerSandboxWebhooks({ store: { apiUrl, ...identity }, host: config.host, port, webhookSecret: config.webhookSecret, logger, timeoutMs: config.upstreamTimeoutMs });
+      process.stdout.write(`\nGraphiQL: http://${host}:${port}/graphql (${config.workers} workers)\n\n${banner}\n`);
     },
-  ]);
+    // A supervisor restarts (or reports) a process that exits non-zero; one that loops serving nothing it never sees.
+    onGiveUp: () => {
+      const forced = setTimeout(() => process.exit(1), config.shutdownTimeoutMs);
+      forced.unref();
+      void workers
+        .stop('SIGINT')
+        .then(() => sandbox?.close())
+        .finally(() => process.exit(1));
+    },
+  });
+  // The workers drain and close themselves on the signal they are sent: the primary waits for both.
+  closeOnSignals(
+    logger,
+    { drainMs: 0, timeoutMs: config.shutdownDrainMs + config.shutdownTimeoutMs },
+    {
+      close: async (signal) => {
+        await workers.stop(signal);
+        await sandbox?.close();
+      },
+      // A second signal skips what is left of the workers' drain, as it does for a single process.
+      again: (signal) => workers.signal(signal),
+    },
+  );
 }
 
 async function main(): Promise<void> {
@@ -172,7 +211,7 @@ async function main(): Promise<void> {
   if (process.argv[2] === 'sandbox') {
     const { sandbox, banner } = await startSandboxFrom(config, config.sandbox.port);
     process.stdout.write(banner + '\n');
-    closeOnSignals(logger, config.shutdownTimeoutMs, [sandbox.close]);
+    closeOnSignals(logger, { drainMs: 0, timeoutMs: config.shutdownTimeoutMs }, { close: sandbox.close });
     return;
   }
   if (config.workers > 1 && cluster.isPrimary) return runPrimary(config, logger);

@@ -17,7 +17,15 @@ const SANDBOX_TOKEN_LIFETIME_SECONDS = 365 * 86_400;
  */
 export async function sandboxStoreConfig(
   sandbox: SandboxEndpoint,
-  options: { authMode: AuthMode; trustedProxySecret?: string; timeoutMs: number; http?: HttpClient; now?: () => number },
+  options: {
+    authMode: AuthMode;
+    trustedProxySecret?: string;
+    timeoutMs: number;
+    /** Channels the token must serve (the front door's); the sandbox's own channel when absent. */
+    channelIds?: number[];
+    http?: HttpClient;
+    now?: () => number;
+  },
 ): Promise<StoreConfig> {
   const { identity, url } = sandbox;
   const admin = createAdminRestClient({ apiUrl: url, storeHash: identity.storeHash, accessToken: identity.accessToken, timeoutMs: options.timeoutMs, http: options.http });
@@ -25,7 +33,7 @@ export async function sandboxStoreConfig(
   try {
     storefrontToken = await createStorefrontToken(admin.rest, {
       authMode: options.authMode,
-      channelId: identity.channelId,
+      channelIds: options.channelIds ?? [identity.channelId],
       expiresAt: Math.floor((options.now ?? Date.now)() / 1000) + SANDBOX_TOKEN_LIFETIME_SECONDS,
     });
   } finally {

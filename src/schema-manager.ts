@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { stitchSchemas } from '@graphql-tools/stitch';
 import type { Executor, IResolvers } from '@graphql-tools/utils';
 import { FilterRootFields } from '@graphql-tools/wrap';
-import { parse, printSchema, type GraphQLSchema } from 'graphql';
+import { isInterfaceType, isObjectType, parse, printSchema, type GraphQLSchema } from 'graphql';
 import type { GatewayContext } from './context';
 import type { Logger } from 'pino';
 import { gatewayFieldCoordinates } from './plugins/storefront-passthrough';
@@ -23,12 +23,23 @@ export function gatewayTypeDefs(): string[] {
     .map((file) => readFileSync(join(dir, file), 'utf8'));
 }
 
+function hasField(schema: GraphQLSchema, coordinate: string): boolean {
+  const [typeName, fieldName] = coordinate.split('.');
+  const type = schema.getType(typeName);
+  return (isObjectType(type) || isInterfaceType(type)) && fieldName in type.getFields();
+}
+
 export interface ServedSchema {
   schema: GraphQLSchema;
   /** The storefront as a stitching subschema (what delegating resolvers delegate to). */
   subschema: StorefrontSubschema;
   /** `Type.field` coordinates the gateway answers itself: they decide the fast path. */
   gatewayFields: Set<string>;
+  /**
+   * The gateway's additions only (fields BigCommerce's schema lacks): on the front door every field BigCommerce has
+   * is BigCommerce's, login and logout included, so only these keep an operation off the pass-through path.
+   */
+  frontDoorFields: Set<string>;
 }
 
 export interface SchemaManager {
@@ -63,10 +74,12 @@ export async function createSchemaManager(deps: {
       transforms: [new FilterRootFields((operation, fieldName) => !(operation === 'Mutation' && INTERCEPTED_MUTATIONS.has(fieldName)))],
     };
     const resolvers: Array<IResolvers<unknown, GatewayContext>> = [...deps.resolvers, customerAccessTokenGuards(remoteSchema)];
+    const gatewayFields = gatewayFieldCoordinates(typeDefs, resolvers, parse);
     return {
       schema: stitchSchemas({ subschemas: [subschema], typeDefs, resolvers }),
       subschema,
-      gatewayFields: gatewayFieldCoordinates(typeDefs, resolvers, parse),
+      gatewayFields,
+      frontDoorFields: new Set([...gatewayFields].filter((coordinate) => !hasField(remoteSchema, coordinate))),
     };
   }
 

@@ -7,11 +7,14 @@ import { createRestClient, type RestClient } from './remote/rest-client';
 import { createClientRestBudget, createRestQuotaGuard } from './remote/rest-quota';
 import type { CounterStore } from './state/types';
 import { createStorefrontClient } from './remote/storefront-client';
+import { createSitemapClient, type SitemapClient } from './remote/sitemap';
 
 export interface Upstreams {
   /** The one Storefront GraphQL transport: stitching, the fast path and the gateway's own operations use it. */
   storefront: Executor;
   rest: RestClient;
+  /** The storefront's XML sitemap, per channel (the front door proxies it). */
+  sitemap: SitemapClient;
   breakers: { storefront: Resilience; rest: Resilience };
   close(): Promise<void>;
 }
@@ -58,5 +61,6 @@ export function createUpstreams(
     budget: createClientRestBudget({ counters: deps.counters, maxCallsPerWindow: config.restBudget.clientCallsPerMinute, windowMs: 60_000, now: deps.now }),
     observe: metrics.observeUpstream,
   });
-  return { storefront, rest, breakers, close: () => client.close() };
+  const sitemap = createSitemapClient({ store: config.store, http, timeoutMs: config.upstreamTimeoutMs });
+  return { storefront, rest, sitemap, breakers, close: () => client.close() };
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import { gatewayError } from '../errors';
 import { canonicalSignature, digest, joseFailure } from './jws-canonical';
@@ -20,16 +20,48 @@ export interface SignedCustomerLogin {
   expiresAt: number;
 }
 
+/**
+ * The jti of every token the gateway signs is a random-looking UUID v4 whose last 62 bits are an HMAC of its first
+ * 60 random ones: the gateway's verifier recognises its own tokens without storing anything per token, and
+ * BigCommerce sees an ordinary UUID. A token minted for BigCommerce's `/login/token` is thereby not also
+ * redeemable at the gateway (`loginWithCustomerLoginJwt`), whichever of the two it is presented to first.
+ */
+function mintedJtiTagger(clientSecret: string) {
+  const key = Buffer.from(hkdfSync('sha256', Buffer.from(clientSecret, 'utf8'), 'storefront-gateway', 'customer-login-jti-v1', 32));
+  const tag = (nonce: Buffer): Buffer => {
+    const mac = createHmac('sha256', key).update(nonce).digest().subarray(0, 8);
+    mac[0] = (mac[0] & 0x3f) | 0x80; // RFC 9562 variant bits
+    return mac;
+  };
+  const format = (bytes: Buffer): string => {
+    const hex = bytes.toString('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  };
+  return {
+    mint(): string {
+      const nonce = randomBytes(8);
+      nonce[6] = (nonce[6] & 0x0f) | 0x40; // version 4
+      return format(Buffer.concat([nonce, tag(nonce)]));
+    },
+    isMinted(jti: string): boolean {
+      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(jti)) return false;
+      const bytes = Buffer.from(jti.replace(/-/g, ''), 'hex');
+      return timingSafeEqual(bytes.subarray(8), tag(bytes.subarray(0, 8)));
+    },
+  };
+}
+
 /** Signs Customer Login API JWTs (HS256 with the API account's client secret; header `typ: JWT`). */
 export function createCustomerLoginSigner(deps: { clientId: string; clientSecret: string; storeHash: string; now: () => number }) {
   const key = new TextEncoder().encode(deps.clientSecret);
+  const jti = mintedJtiTagger(deps.clientSecret);
   return async (claims: CustomerLoginClaims): Promise<SignedCustomerLogin> => {
     const issuedAt = Math.floor(deps.now() / 1000);
     const payload: Record<string, unknown> = {
       iss: deps.clientId,
       iat: issuedAt,
-      // A fresh UUID per token: BigCommerce refuses a reused jti.
-      jti: randomUUID(),
+      // A fresh UUID per token (BigCommerce refuses a reused jti), tagged as the gateway's own.
+      jti: jti.mint(),
       operation: 'customer_login',
       store_hash: deps.storeHash,
       customer_id: claims.customerId,
@@ -67,6 +99,7 @@ function refused(reason: string, detail: string) {
  */
 export function createCustomerLoginVerifier(deps: { clientId: string; clientSecret: string; storeHash: string; channelId: number; now: () => number }) {
   const key = new TextEncoder().encode(deps.clientSecret);
+  const jti = mintedJtiTagger(deps.clientSecret);
   return async (jwt: string, caller: { clientIp: string; trustedServer: boolean }): Promise<VerifiedCustomerLogin> => {
     if (jwt.length > 8192) throw refused('MALFORMED', 'token is too long');
     const canonical = canonicalSignature(jwt);
@@ -89,6 +122,8 @@ export function createCustomerLoginVerifier(deps: { clientId: string; clientSecr
     if (payload.operation !== 'customer_login') throw refused('CLAIM_INVALID', 'claim "operation" is invalid');
     if (payload.store_hash !== deps.storeHash) throw refused('CLAIM_INVALID', 'claim "store_hash" is invalid');
     if (typeof payload.jti !== 'string' || payload.jti === '' || payload.jti.length > 256) throw refused('CLAIM_INVALID', 'claim "jti" is invalid');
+    // The gateway's own tokens are for BigCommerce (/login/token, the Storefront API), never for this door.
+    if (jti.isMinted(payload.jti)) throw refused('CLAIM_INVALID', 'token was issued by this gateway for the store, not for the gateway');
     if (typeof payload.customer_id !== 'number' || !Number.isSafeInteger(payload.customer_id) || payload.customer_id < 1) {
       throw refused('CLAIM_INVALID', 'claim "customer_id" is invalid');
     }

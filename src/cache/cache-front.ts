@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+import { limitKeyOf } from '../http/client-address';
 import type { CacheStore } from '../state/types';
 import type { CacheInvalidator, CacheScope, EpochScope } from './invalidation';
 import { epochName } from './scope';
@@ -17,8 +19,31 @@ export interface CacheFrontOptions {
    */
   maxWriteBytes?: number;
   writeWindowMs?: number;
+  /**
+   * Of `maxWriteBytes`, what one client (an address, an IPv6 /64) may write per window (default 1/16), and what one
+   * network (IPv4 /24, IPv6 /48) may (default 1/4): a client flooding distinct cacheable queries spends its own share,
+   * never the budget everyone else's pages are stored from.
+   */
+  clientShare?: number;
+  networkShare?: number;
   now?: () => number;
 }
+
+/** The cache store as the gateway's caches write it: each write says which client caused it (its address). */
+export interface CacheFront extends CacheStore {
+  set(key: string, value: string, ttlMs: number, writer?: string): Promise<void>;
+}
+
+/** The keys a client's writes are counted under: its own (limitKeyOf: IPv6 by /64) and its network's. */
+export function writerKeysOf(address: string): [client: string, network: string] {
+  const client = limitKeyOf(address);
+  if (client.endsWith('::/64')) return [client, `${client.split(':').slice(0, 3).join(':')}::/48`];
+  const octets = client.split('.');
+  return [client, octets.length === 4 ? `${octets.slice(0, 3).join('.')}.0/24` : client];
+}
+
+/** Writers remembered per window: beyond that the least recent are forgotten (they only ever wrote their share). */
+const MAX_WRITERS = 50_000;
 
 /** What the front tells its caller when the backend is (or was just) unreachable: treat as BYPASS. */
 export class CacheUnavailableError extends Error {
@@ -40,7 +65,7 @@ export class CacheUnavailableError extends Error {
  *
  * Failures reject with CacheUnavailableError; callers answer without the cache (never an error to the client).
  */
-export function createCacheFront(store: CacheStore, options: CacheFrontOptions = {}): CacheStore {
+export function createCacheFront(store: CacheStore, options: CacheFrontOptions = {}): CacheFront {
   const memoMs = options.epochMemoMs ?? 500;
   const coolDownMs = options.coolDownMs ?? 1000;
   const now = options.now ?? Date.now;
@@ -60,11 +85,32 @@ export function createCacheFront(store: CacheStore, options: CacheFrontOptions =
   // Writes of the last window, oldest first: [when, bytes].
   const writes: Array<[number, number]> = [];
   let written = 0;
-  const withinWriteBudget = (bytes: number): boolean => {
-    if (options.maxWriteBytes === undefined) return true;
-    const since = now() - (options.writeWindowMs ?? 0);
+  const windowMs = options.writeWindowMs ?? 0;
+  // Per client and per network: bytes written in the current window of that writer.
+  const shares = new LRUCache<string, { since: number; bytes: number }>({ max: MAX_WRITERS });
+  const shareOf = (key: string) => {
+    const share = shares.get(key);
+    return share && now() - share.since < windowMs ? share : { since: now(), bytes: 0 };
+  };
+  const withinWriteBudget = (bytes: number, writer: string | undefined): boolean => {
+    const max = options.maxWriteBytes;
+    if (max === undefined) return true;
+    const since = now() - windowMs;
     while (writes.length > 0 && writes[0][0] <= since) written -= writes.shift()![1];
-    if (written + bytes > options.maxWriteBytes) return false;
+    if (written + bytes > max) return false;
+    if (writer !== undefined) {
+      const [clientKey, networkKey] = writerKeysOf(writer);
+      const client = shareOf(clientKey);
+      const network = networkKey === clientKey ? client : shareOf(networkKey);
+      if (client.bytes + bytes > max * (options.clientShare ?? 1 / 16)) return false;
+      if (network !== client && network.bytes + bytes > max * (options.networkShare ?? 1 / 4)) return false;
+      client.bytes += bytes;
+      shares.set(clientKey, client);
+      if (network !== client) {
+        network.bytes += bytes;
+        shares.set(networkKey, network);
+      }
+    }
     writes.push([now(), bytes]);
     written += bytes;
     return true;
@@ -72,7 +118,8 @@ export function createCacheFront(store: CacheStore, options: CacheFrontOptions =
 
   return {
     get: (key) => guarded(() => store.get(key)),
-    set: (key, value, ttlMs) => (withinWriteBudget(2 * value.length + key.length) ? guarded(() => store.set(key, value, ttlMs)) : Promise.resolve()),
+    set: (key, value, ttlMs, writer?: string) =>
+      withinWriteBudget(2 * value.length + key.length, writer) ? guarded(() => store.set(key, value, ttlMs)) : Promise.resolve(),
     readEpochs(names) {
       const id = names.join('\n');
       const cached = memo.get(id);

@@ -7,10 +7,10 @@
 export type CacheScope =
   | EpochScope
   /**
-   * One customer changed (moved to another group, deleted): their sessions issued before are refused, so their
-   * next request is answered — and cached — as who they are now, never under the group their session named.
+   * One customer changed (`store/customer/updated`: maybe another group; or deleted). What it means is decided by
+   * webhooks/customer-changes.ts: a new group or a deletion ends their sessions, a profile edit does not.
    */
-  | { kind: 'customer'; customerId: number };
+  | { kind: 'customer'; customerId: number; change: 'updated' | 'deleted' };
 
 /** The scopes a cache entry's key carries a generation ("epoch") of. */
 export type EpochScope =

@@ -30,7 +30,9 @@ import type { CacheConfig } from '../config';
 import type { GatewayContext } from '../context';
 import { documentMemo } from '../plugins/document-memo';
 import { printCached } from '../remote/storefront-client';
-import type { CacheStore } from '../state/types';
+import type { CacheFront } from './cache-front';
+import type { GroupConfirmation } from './group-confirmation';
+import { mayShowCacheStatus } from './cache-status-visibility';
 import { cacheVerdict } from './private-fields';
 import { cacheKey, canonicalJson, epochNamesFor, groupOf } from './scope';
 
@@ -47,10 +49,15 @@ const LEADER_WAIT_MS = 5000;
 export interface ResponseCacheDeps {
   config: CacheConfig;
   /** The cache front (cache-front.ts) over the gateway's CacheStore. */
-  store: CacheStore;
+  store: CacheFront;
   storeHash: string;
-  channelId: number;
   graphqlEndpoint: string;
+  /** Whether BigCommerce priced a logged-in answer by the group its key names (group-confirmation.ts); absent: yes. */
+  confirmGroup?: GroupConfirmation;
+  /** GATEWAY_SERVER_KEY: with it a caller may see `X-Cache` (see cache-status-visibility.ts). */
+  serverKey?: string;
+  /** Front-door callers that proved a storefront client token. */
+  isStorefrontServer?: (request: Request) => boolean;
   metrics?: { observeCache(status: CacheStatus): void; observeCacheEntry(bytes: number): void };
 }
 
@@ -209,11 +216,11 @@ export function createResponseCache(deps: ResponseCacheDeps): ResponseCache {
       let settle: (text: string | undefined) => void = () => undefined;
       try {
         const group = groupOf(ctx);
-        const epochs = await deps.store.readEpochs(epochNamesFor(deps.channelId, group));
+        const epochs = await deps.store.readEpochs(epochNamesFor(ctx.channelId, group));
         key = cacheKey([
           KEY_VERSION,
           deps.storeHash,
-          deps.channelId,
+          ctx.channelId,
           ctx.acceptLanguage ?? '',
           group,
           ...epochs,
@@ -248,11 +255,18 @@ export function createResponseCache(deps: ResponseCacheDeps): ResponseCache {
           }
           const stringify = (executed as CachedResult).stringify ?? JSON.stringify;
           const text = stringify(executed);
+          setResult(resultOf(text, executed.data));
+          // Shared and stored only under the group BigCommerce priced it by: a customer moved to another group still
+          // names the old one until their session ends.
+          if (deps.confirmGroup && !(await deps.confirmGroup(ctx))) {
+            settle(undefined);
+            return note(record, 'MISS', text);
+          }
           // Requests that asked for the same entry meanwhile are answered with these bytes (see lead).
           settle(text);
-          setResult(resultOf(text, executed.data));
           try {
-            await deps.store.set(key, text, ttlMs);
+            // Counted against this client's share of the write budget (cache-front.ts).
+            await deps.store.set(key, text, ttlMs, ctx.clientIp);
             deps.metrics?.observeCacheEntry(Buffer.byteLength(text));
           } catch {
             // Not stored this time; the answer itself is unaffected.
@@ -273,7 +287,7 @@ export function createResponseCache(deps: ResponseCacheDeps): ResponseCache {
     onResponse({ request, response }) {
       if (new URL(request.url).pathname !== deps.graphqlEndpoint) return;
       const status = statusOf(request);
-      response.headers.set('x-cache', status);
+      if (mayShowCacheStatus(request, { debugHeader: deps.config.debugHeader, serverKey: deps.serverKey, isStorefrontServer: deps.isStorefrontServer })) response.headers.set('x-cache', status);
       const record = records.get(request);
       if (request.method === 'GET' && status !== 'BYPASS' && record?.texts.length === 1) {
         response.headers.set('etag', etagOf(record.texts[0]));

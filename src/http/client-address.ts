@@ -131,6 +131,12 @@ function trustTest(setting: TrustProxySetting): (address: string | undefined, po
   return (address) => address !== undefined && list.check(address, isIP(address) === 4 ? 'ipv4' : 'ipv6');
 }
 
+/** Whether a socket peer is a trusted proxy, whose connections carry many clients (never capped as one). */
+export function createTrustedPeerTest(setting: TrustProxySetting): (socketAddress: string) => boolean {
+  const trusted = trustTest(setting);
+  return (socketAddress) => trusted(canonicalAddress(socketAddress), 0);
+}
+
 /** Computes the client's address from the socket peer and the `X-Forwarded-For` header(s) of one request. */
 export type ClientAddressResolver = (socketAddress: string | undefined, forwardedFor: string | readonly string[] | null | undefined) => string;
 

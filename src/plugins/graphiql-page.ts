@@ -1,27 +1,27 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
+
+type Page = { html: string; gzipped: Uint8Array<ArrayBuffer>; etag: string };
 
 /**
  * GraphiQL on GET {endpoint} from a browser. The page carries GraphiQL's whole code inline (no CDN:
  * it works offline), about 9 MB: it is rendered once, sent gzip-compressed (about a fifth of that) to
  * clients that accept it, and revalidated by ETag so a reload costs a 304.
+ * That code (tens of MB of memory once loaded) is loaded on the first page request, never when GraphiQL is off.
  */
 export function graphiqlPagePlugin(deps: { endpoint: string; options: GraphiQLOptions }): Plugin {
-  let page: { html: string; gzipped: Uint8Array<ArrayBuffer>; etag: string } | undefined;
-  const render = () => {
-    if (!page) {
+  let page: Promise<Page> | undefined;
+  const render = (): Promise<Page> =>
+    (page ??= import('@graphql-yoga/render-graphiql').then(({ renderGraphiQL }) => {
       const html = renderGraphiQL(deps.options);
-      page = { html, gzipped: new Uint8Array(gzipSync(html)), etag: `"${createHash('sha256').update(html).digest('base64url').slice(0, 32)}"` };
-    }
-    return page;
-  };
+      return { html, gzipped: new Uint8Array(gzipSync(html)), etag: `"${createHash('sha256').update(html).digest('base64url').slice(0, 32)}"` };
+    }));
   return {
-    onRequest({ request, url, endResponse, fetchAPI }) {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
       if (request.method !== 'GET' || !request.headers.get('accept')?.includes('text/html')) return;
       if (url.pathname !== deps.endpoint && url.pathname !== `${deps.endpoint}/`) return;
-      const { html, gzipped, etag } = render();
+      const { html, gzipped, etag } = await render();
       const common = { etag, 'cache-control': 'no-cache', vary: 'accept-encoding' };
       if (request.headers.get('if-none-match') === etag) {
         endResponse(new fetchAPI.Response(null, { status: 304, headers: common }));

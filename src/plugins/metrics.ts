@@ -3,6 +3,12 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { BreakerState } from '../remote/resilience';
 import type { UpstreamName, UpstreamObserver } from '../remote/upstream-failure';
 
+/**
+ * Where GET /metrics gets its text, given this gateway's own registry: by default that registry; a cluster
+ * worker answers the sum over every worker instead (src/cluster-metrics.ts).
+ */
+export type MetricsExposition = (own: Registry) => () => Promise<string>;
+
 const DURATION_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
@@ -11,8 +17,9 @@ const DURATION_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2
  * errors by code and upstream calls by outcome — are not in that plugin, and its per-phase histograms cost
  * time on every request.
  */
-export function createMetrics(options: { defaultMetrics: boolean }) {
+export function createMetrics(options: { defaultMetrics: boolean; exposition?: MetricsExposition }) {
   const registry = new Registry();
+  const scrape = options.exposition ? options.exposition(registry) : () => registry.metrics();
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
   const requests = new Counter({
     name: 'gateway_http_requests_total',
@@ -57,6 +64,8 @@ export function createMetrics(options: { defaultMetrics: boolean }) {
     help: 'Circuit breaker per upstream: 0 closed, 0.5 half-open (one probe in flight), 1 open (failing fast)',
     labelNames: ['upstream'] as const,
     registers: [registry],
+    // Summed over cluster workers it would read 2 for "open"; the worst worker's state is what matters.
+    aggregator: 'max',
   });
   const sharedState = new Counter({
     name: 'gateway_shared_state_commands_total',
@@ -119,12 +128,17 @@ export function createMetrics(options: { defaultMetrics: boolean }) {
       duration.observe(seconds);
       for (const code of errorCodes) errors.inc({ code });
     },
-    /** Serves the registry at `endpoint`. */
+    /** Serves the metrics at `endpoint` (503 when the cluster's could not be gathered). */
     plugin(endpoint: string): Plugin {
       return {
         async onRequest({ url, endResponse, fetchAPI }) {
           if (url.pathname !== endpoint) return;
-          endResponse(new fetchAPI.Response(await registry.metrics(), { headers: { 'content-type': registry.contentType } }));
+          const text = await scrape().catch(() => undefined);
+          endResponse(
+            text === undefined
+              ? new fetchAPI.Response('metrics unavailable\n', { status: 503, headers: { 'content-type': 'text/plain' } })
+              : new fetchAPI.Response(text, { headers: { 'content-type': registry.contentType } }),
+          );
         },
       };
     },

@@ -7,6 +7,7 @@ import { GraphQLError, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { OperationLimits } from '../config';
 import { hideSuggestionsPlugin } from '../error-masking';
+import { documentLimitsPlugin } from './document-limits';
 import { selectionLimitsPlugin } from './selection-limits';
 
 /** Armor's own errors carry no code; report them with the gateway's, naming the limit that was hit. */
@@ -59,11 +60,19 @@ function variablesDepthPlugin(limit: number): Plugin {
  * publishes no weights for its score and enforces its own (reported in `X-Bc-Graphql-Complexity`), so a
  * locally guessed score could only refuse storefront operations BigCommerce would serve.
  */
-export function operationLimitPlugins(limits: OperationLimits): Plugin[] {
+export function operationLimitPlugins(
+  limits: OperationLimits,
+  options: {
+    /** Callers who may introspect even with GATEWAY_INTROSPECTION off (storefront servers, as BigCommerce allows them). */
+    introspectionAllowed?: (request: Request) => boolean;
+  } = {},
+): Plugin[] {
   const plugins: Plugin[] = [
     variablesDepthPlugin(MAX_VARIABLES_DEPTH),
     selectionLimitsPlugin({ maxSelections: limits.maxSelections, maxSelectionsPerSet: limits.maxSelectionsPerSet, maxFieldMerges: limits.maxFieldMerges }),
     maxTokensPlugin({ n: limits.maxTokens }) as Plugin,
+    // After the token limit: it wraps the parse function installed there, and checks nesting before it runs.
+    documentLimitsPlugin({ maxTokens: limits.maxTokens, maxDepth: limits.maxDepth }),
     maxDepthPlugin({
       n: limits.maxDepth,
       ignoreIntrospection: true,
@@ -76,6 +85,7 @@ export function operationLimitPlugins(limits: OperationLimits): Plugin[] {
   ];
   // Armor hides suggestions in validation; hideSuggestionsPlugin also in variable coercion and upstream errors.
   if (!limits.fieldSuggestions) plugins.push(blockFieldSuggestionsPlugin() as Plugin, hideSuggestionsPlugin());
-  if (!limits.introspection) plugins.push(useDisableIntrospection());
+  const allowed = options.introspectionAllowed ?? (() => false);
+  if (!limits.introspection) plugins.push(useDisableIntrospection({ isDisabled: (request) => !allowed(request) }));
   return plugins;
 }

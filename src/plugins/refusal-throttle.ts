@@ -1,34 +1,36 @@
+import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { limitKeyOf, type ClientAddressResolver } from '../http/client-address';
-import { createMemoryCounterStore } from '../state/memory';
+import { createWindowCounter } from '../http/window-counter';
+import { isAsyncIterable, isClientRequestError } from '../error-masking';
 
-/** Refusals by the gateway's own limits: documents built to cost work (see operation-limits.ts). */
-const LIMIT_REASONS = new Set(['MAX_SELECTIONS', 'MAX_DEPTH', 'MAX_ALIASES', 'MAX_VARIABLES_DEPTH']);
-const TOKEN_LIMIT = /token limit/i;
+/** Clients whose refusals are counted at once; beyond this the least recently refused are forgotten. */
+const MAX_CLIENTS = 100_000;
+const WINDOW_MS = 60_000;
 
-interface ErrorLike {
-  message?: unknown;
-  extensions?: { reason?: unknown };
+/**
+ * A refused document: answered with the client's error and no `data`, i.e. never executed — refused while
+ * parsing, by the gateway's limits, by validation, or while coercing its variables.
+ */
+function isRefusedResult(result: unknown): boolean {
+  if (typeof result !== 'object' || result === null || isAsyncIterable(result)) return false;
+  const { data, errors } = result as ExecutionResult;
+  return data === undefined && (errors ?? []).some(isClientRequestError);
 }
 
-function refusedByLimits(result: unknown): boolean {
-  const results = Array.isArray(result) ? result : [result];
-  return results.some((item) =>
-    ((item as { errors?: ErrorLike[] } | null)?.errors ?? []).some(
-      (error) =>
-        LIMIT_REASONS.has(String(error.extensions?.reason)) ||
-        (error.extensions?.reason === 'GRAPHQL_PARSE_FAILED' && typeof error.message === 'string' && TOKEN_LIMIT.test(error.message)),
-    ),
-  );
+function tooManyRefused(retryAfterMs: number): GraphQLError {
+  return new GraphQLError('Too many refused documents from this client; try again later', {
+    extensions: { code: 'RATE_LIMITED', reason: 'TOO_MANY_REFUSED', retryAfterMs, http: { status: 429 } },
+  });
 }
 
 /**
- * A client whose documents the limits keep refusing is sending work, not queries: past `maxPerMinute` such
- * refusals its requests are answered RATE_LIMITED before their body is read or parsed — a refused document
- * still costs its parse (bounded by the token limit, milliseconds each), and a stream of new ones would
- * otherwise hold the event loop for everyone. Counted per instance (it protects this process's CPU), in a
- * bounded in-memory store, by the same client address as every other limit. Trusted servers are exempt, as from
- * the REST budget.
+ * A client whose documents keep being refused is sending work, not queries: every refused document costs its
+ * parse and usually its validation (bounded by the limits, still milliseconds each). Each document counts — every
+ * one of a batch, whatever refused it — and past `maxPerMinute` the client's documents are refused unparsed, later
+ * requests before their body is read. Counted per instance (it protects this process's
+ * CPU), in memory, by the same client address as every other limit. Trusted servers are exempt, as from the REST
+ * budget.
  */
 export function refusalThrottlePlugin(deps: {
   maxPerMinute: number;
@@ -38,30 +40,35 @@ export function refusalThrottlePlugin(deps: {
   /** Trusted servers (an SSR tier) speak for many shoppers from one address: never throttled as one client. */
   isTrustedServer: (request: Request) => boolean;
 }): Plugin {
-  const refusals = createMemoryCounterStore(deps.now);
+  const refusals = createWindowCounter({ windowMs: WINDOW_MS, maxKeys: MAX_CLIENTS, now: deps.now });
   const clients = new WeakMap<Request, string>();
-  const key = (ip: string) => `refused:${limitKeyOf(ip)}`;
+  const retryAfter = (key: string): number | undefined => {
+    const window = refusals.peek(key);
+    return window && window.count >= deps.maxPerMinute ? Math.max(0, window.resetAt - deps.now()) : undefined;
+  };
   return {
-    async onRequest({ request, serverContext, url, endResponse, fetchAPI }) {
+    onRequest({ request, serverContext, url, endResponse, fetchAPI }) {
       if (url.pathname !== deps.graphqlEndpoint || deps.isTrustedServer(request)) return;
       const socket = (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket;
-      const ip = deps.clientAddress(socket?.remoteAddress, request.headers.get('x-forwarded-for'));
-      clients.set(request, ip);
-      const window = await refusals.peek(key(ip));
-      if (!window || window.count < deps.maxPerMinute) return;
-      const body = JSON.stringify({
-        errors: [
-          {
-            message: 'Too many refused documents from this client; try again later',
-            extensions: { code: 'RATE_LIMITED', reason: 'TOO_MANY_REFUSED', retryAfterMs: Math.max(0, window.resetAt - deps.now()) },
-          },
-        ],
-      });
+      const key = limitKeyOf(deps.clientAddress(socket?.remoteAddress, request.headers.get('x-forwarded-for')));
+      clients.set(request, key);
+      const retryAfterMs = retryAfter(key);
+      if (retryAfterMs === undefined) return;
+      const { message, extensions } = tooManyRefused(retryAfterMs);
+      const body = JSON.stringify({ errors: [{ message, extensions: { ...extensions, http: undefined } }] });
       endResponse(new fetchAPI.Response(body, { status: 429, headers: { 'content-type': 'application/json; charset=utf-8' } }));
     },
-    async onResultProcess({ request, result }) {
-      const ip = clients.get(request);
-      if (ip !== undefined && refusedByLimits(result)) await refusals.increment(key(ip), 60_000);
+    onParams({ request, setResult }) {
+      // Each document of a batch: a client over the limit gets no further document parsed.
+      const key = clients.get(request);
+      const retryAfterMs = key === undefined ? undefined : retryAfter(key);
+      if (retryAfterMs !== undefined) setResult({ errors: [tooManyRefused(retryAfterMs)] });
+    },
+    // Every refusal ends here as one result per document, whether thrown (parse, variables) or returned (validation).
+    onResultProcess({ request, result }) {
+      const key = clients.get(request);
+      if (key === undefined) return;
+      for (const item of Array.isArray(result) ? result : [result]) if (isRefusedResult(item)) refusals.hit(key);
     },
   };
 }

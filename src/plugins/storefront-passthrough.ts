@@ -66,11 +66,18 @@ export function isStorefrontOnly(schema: GraphQLSchema, document: DocumentNode, 
  * (`gatewayFields` is read then: it changes with the schema). Identity is unaffected: the executor
  * builds upstream headers from the verified context as always.
  */
-export function storefrontPassthroughPlugin(deps: { executor: Executor; gatewayFields: () => Set<string> }): Plugin<GatewayContext> {
+export function storefrontPassthroughPlugin(deps: {
+  executor: Executor;
+  gatewayFields: () => Set<string>;
+  /** The fields that are the gateway's on the front door (its additions only: login and logout are BigCommerce's there). */
+  frontDoorFields: () => Set<string>;
+}): Plugin<GatewayContext> {
   const verdict = documentMemo((schema, document) => isStorefrontOnly(schema, document, deps.gatewayFields()));
+  const frontDoorVerdict = documentMemo((schema, document) => isStorefrontOnly(schema, document, deps.frontDoorFields()));
   return {
     onExecute({ args, setExecuteFn }) {
-      if (!verdict(args.schema, args.document)) return;
+      const forwarded = (args.contextValue as GatewayContext).frontDoor ? frontDoorVerdict : verdict;
+      if (!forwarded(args.schema, args.document)) return;
       const operation = getOperationAST(args.document, args.operationName);
       if (!operation || operation.operation === 'subscription') return;
       setExecuteFn(async (execution: ExecutionArgs): Promise<ExecutionResult> => {

@@ -6,6 +6,7 @@ import type { HttpClient } from './http';
 import type { Resilience } from './resilience';
 import { checkStorefrontResponse, type UpstreamGraphQLError } from './storefront-response';
 import { storefrontHeaders, type UpstreamIdentity } from './storefront-headers';
+import { storefrontTargetFor, type StorefrontTarget } from './storefront-target';
 import { UpstreamFailure, retryAfterMs, type UpstreamObserver } from './upstream-failure';
 import { countUpstreamCall, upstreamDeadline, type UpstreamCaller } from './upstream-budget';
 
@@ -69,7 +70,7 @@ export interface StorefrontClientDeps {
 }
 
 /** Who the storefront is asked as, and the request's upstream budget; absent for the gateway's own calls (schema, readiness). */
-export type StorefrontCaller = UpstreamIdentity & Partial<UpstreamCaller>;
+export type StorefrontCaller = UpstreamIdentity & Partial<UpstreamCaller> & { channelId?: number };
 
 /**
  * The one Storefront GraphQL transport: headers from the verified identity, the request's deadline, retries
@@ -78,11 +79,19 @@ export type StorefrontCaller = UpstreamIdentity & Partial<UpstreamCaller>;
  * `errors`, never as exceptions.
  */
 export function createStorefrontClient(deps: StorefrontClientDeps): Executor {
-  const url = deps.store.storefrontUrl;
+  const targets = new Map<number, StorefrontTarget | undefined>();
+  const targetOf = (channelId: number): StorefrontTarget | undefined => {
+    if (!targets.has(channelId)) targets.set(channelId, storefrontTargetFor(deps.store, channelId));
+    return targets.get(channelId);
+  };
   async function execute(request: ExecutionRequest): Promise<ExecutionResult> {
     const caller = request.context as StorefrontCaller | undefined;
+    const target = targetOf(caller?.channelId ?? deps.store.channelId);
+    if (!target) return { errors: [gatewayError('NOT_FOUND', 'This channel is not served by the configured Storefront API URL')] };
+    const { url } = target;
     const headers = storefrontHeaders(deps.store, caller);
     headers['content-type'] = 'application/json';
+    if (target.host) headers.host = target.host;
     const body = JSON.stringify({ query: printCached(request.document), variables: request.variables ?? {}, operationName: request.operationName });
     const operationType = request.operationType ?? getOperationAST(request.document, request.operationName)?.operation;
     const deadline = upstreamDeadline(caller, deps.timeoutMs);

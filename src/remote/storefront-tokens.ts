@@ -8,21 +8,23 @@ import type { RestClient } from './rest-client';
  */
 export async function createStorefrontToken(
   rest: RestClient,
-  input: { authMode: AuthMode; channelId: number; expiresAt: number },
+  input: { authMode: AuthMode; channelIds: number[]; expiresAt: number },
 ): Promise<string> {
+  // BigCommerce takes exactly one of the two (developer.bigcommerce.com/docs/rest-authentication/tokens).
+  const channels = input.channelIds.length === 1 ? { channel_id: input.channelIds[0] } : { channel_ids: input.channelIds };
   const response =
     input.authMode === 'impersonation'
       ? await rest.request<{ data: { token: string } }>({
           method: 'POST',
           path: '/v3/storefront/api-token-customer-impersonation',
           priority: 'essential',
-          body: { channel_id: input.channelId, expires_at: input.expiresAt },
+          body: { ...channels, expires_at: input.expiresAt },
         })
       : await rest.request<{ data: { token: string } }>({
           method: 'POST',
           path: '/v3/storefront/api-token-private',
           priority: 'essential',
-          body: { channel_id: input.channelId, expires_at: input.expiresAt, scopes: ['Unauthenticated', 'Customer'] },
+          body: { ...channels, expires_at: input.expiresAt, scopes: ['Unauthenticated', 'Customer'] },
         });
   return response.body.data.token;
 }

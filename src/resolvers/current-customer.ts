@@ -1,4 +1,5 @@
-import { createCurrentCustomerVerifier } from '../auth/current-customer-jwt';
+import { createCurrentCustomerVerifier, rejected } from '../auth/current-customer-jwt';
+import { createOneTimeTokens } from '../auth/one-time-tokens';
 import type { Shopper } from '../auth/session-token';
 import type { GatewayContext } from '../context';
 import type { CurrentCustomerResolvers, QueryResolvers, ResolversTypes } from '../generated/resolver-types';
@@ -37,11 +38,14 @@ export type CurrentCustomerDomainResolvers = {
 /** "Who is this shopper": the session's, or the one a BigCommerce Current Customer JWT names. */
 export function createCurrentCustomerResolvers(deps: ResolverDeps): CurrentCustomerDomainResolvers {
   const verifyCurrentCustomer = createCurrentCustomerVerifier({ ...deps.store, now: deps.now });
+  const oneTime = createOneTimeTokens(deps.stores);
   return {
     Query: {
       async currentCustomer(_root, args, ctx) {
         if (args.currentCustomerJwt !== undefined && args.currentCustomerJwt !== null) {
-          const { expiresAt: _expiresAt, singleUse: _singleUse, ...verified } = await verifyCurrentCustomer(args.currentCustomerJwt);
+          const { expiresAt: _expiresAt, singleUse, ...verified } = await verifyCurrentCustomer(args.currentCustomerJwt);
+          // A token exchanged for a session (loginWithCurrentCustomerJwt) reads nothing more: it is spent.
+          if (await oneTime.isSpent(singleUse)) throw rejected('ALREADY_USED', 'token was already used to open a session');
           return currentCustomerPayload(verified, 'CURRENT_CUSTOMER_JWT');
         }
         return ctx.shopper ? currentCustomerPayload(ctx.shopper, 'SESSION') : null;

@@ -5,6 +5,7 @@ import type { SessionService } from '../auth/sessions';
 import type { RestClient } from '../remote/rest-client';
 import type { StorefrontSubschema } from '../remote/storefront';
 import type { GatewayStores } from '../state/types';
+import type { CacheFront } from '../cache/cache-front';
 
 /** What every resolver map is built from; created once per gateway, never per schema. */
 export interface ResolverDeps {
@@ -16,8 +17,8 @@ export interface ResolverDeps {
   /** The storefront subschema of the schema in service (it changes when the storefront schema does). */
   subschema: () => StorefrontSubschema;
   sessions: SessionService;
-  /** Shared state (single-use token ids): built once per gateway, never per schema. */
-  stores: GatewayStores;
+  /** Shared state (single-use token ids): built once per gateway, never per schema; the cache through its front. */
+  stores: GatewayStores & { cache: CacheFront };
   loginThrottle: LoginThrottle;
   now: () => number;
   log: (event: string, fields: Record<string, unknown>) => void;

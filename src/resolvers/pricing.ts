@@ -2,7 +2,9 @@ import DataLoader from 'dataloader';
 import type { GatewayContext } from '../context';
 import { gatewayError } from '../errors';
 import {
+  createPricingScopeGuard,
   fetchPrices,
+  fetchStoreScopes,
   PRICING_ITEMS_PER_CALL,
   type PricingQuery,
   type PricingRequestItem,
@@ -138,14 +140,16 @@ function createPriceCache(deps: ResolverDeps) {
         return keys.map(() => undefined);
       }
     },
-    async write(entries: Array<[string, ProductPricing]>): Promise<void> {
-      await Promise.allSettled(entries.map(([key, pricing]) => cache.set(key, JSON.stringify(pricing), ttlMs)));
+    async write(entries: Array<[string, ProductPricing]>, writer: string): Promise<void> {
+      await Promise.allSettled(entries.map(([key, pricing]) => cache.set(key, JSON.stringify(pricing), ttlMs, writer)));
     },
   };
 }
 
 export function createPricingResolvers(deps: ResolverDeps): PricingResolvers {
   const priceCache = createPriceCache(deps);
+  // Channels, currencies and countries a price may be asked for: checked before the cache and before REST.
+  const scopes = createPricingScopeGuard({ load: () => fetchStoreScopes(deps.rest), channelId: deps.store.channelId, currencyCode: deps.config.currencyCode, now: deps.now });
   /**
    * One loader per request and pricing scope: all `Product.pricing` and `Query.pricing` fields of a request
    * — aliases and fragments included — that share a scope share one REST call (chunked by fetchPrices).
@@ -170,7 +174,7 @@ export function createPricingResolvers(deps: ResolverDeps): PricingResolvers {
             // Unknown products are not cached: a product made visible shows its price on the next request.
             if (pricing && keys) fresh.push([keys[index], pricing]);
           }
-          await priceCache.write(fresh);
+          await priceCache.write(fresh, ctx.clientIp);
         }
         // One result per key, in key order (DataLoader's contract); unknown products price as null.
         return results.map((result) => result ?? null);
@@ -199,13 +203,14 @@ export function createPricingResolvers(deps: ResolverDeps): PricingResolvers {
           if (!ctx.trustedServer) throw gatewayError('FORBIDDEN', 'customerGroupId is only accepted from trusted server callers');
           customerGroupId = input.customerGroupId;
         }
-        if (input.items.length === 0) return [];
         const scope: PricingScope = {
-          channelId: input.channelId ?? deps.store.channelId,
+          channelId: input.channelId ?? ctx.channelId,
           currencyCode,
           countryCode: input.countryCode?.toUpperCase() ?? undefined,
           customerGroupId,
         };
+        await scopes.check(scope);
+        if (input.items.length === 0) return [];
         const items: PricingRequestItem[] = input.items.map((item) => ({
           product_id: item.productId,
           ...(item.variantId != null ? { variant_id: item.variantId } : {}),
@@ -222,14 +227,16 @@ export function createPricingResolvers(deps: ResolverDeps): PricingResolvers {
     Product: {
       pricing: {
         selectionSet: '{ entityId }',
-        resolve(product, args, ctx) {
+        async resolve(product, args, ctx) {
           if (typeof product.entityId !== 'number') return null;
           const scope: PricingScope = {
-            channelId: deps.store.channelId,
+            // The channel the request came in on (a front-door host names it).
+            channelId: ctx.channelId,
             currencyCode: currencyOf(args.currencyCode, deps.config.currencyCode),
             // The request's shopper: a login earlier in the same request changes it (see auth/sessions.ts).
             customerGroupId: ctx.shopper?.customerGroupId,
           };
+          await scopes.check(scope);
           return itemLoader(ctx, scope).load({ product_id: product.entityId });
         },
       },

@@ -41,6 +41,15 @@ export type SessionResolvers = {
  */
 const INVALID_CREDENTIALS = 'Invalid credentials';
 
+/**
+ * On the front door BigCommerce answers `login`, `logout` and `loginWithCustomerLoginJwt` (its real customer access
+ * token is the shopper's identity there); an operation that also selects the gateway's own fields would need the
+ * gateway to answer them, so it is refused (BigCommerce has no such operation to compare with).
+ */
+export function mixedOnFrontDoor(field: string) {
+  return gatewayError('BAD_USER_INPUT', `On the Storefront API endpoint, send ${field} in an operation without the gateway's own fields`);
+}
+
 async function verifyWithImpersonation(deps: ResolverDeps, args: LoginArgs, ctx: GatewayContext): Promise<Shopper> {
   const customerId = await validateCredentials(deps.rest, {
     email: args.email,
@@ -72,6 +81,7 @@ export function createSessionResolvers(deps: ResolverDeps): SessionResolvers {
   return {
     Mutation: {
       async login(_root, args, ctx) {
+        if (ctx.frontDoor) throw mixedOnFrontDoor('login');
         await deps.loginThrottle.beforeAttempt(ctx.clientIp, args.email);
         const verified =
           deps.store.authMode === 'impersonation'
@@ -79,11 +89,13 @@ export function createSessionResolvers(deps: ResolverDeps): SessionResolvers {
             : await verifyWithCustomerAccessToken(deps, args, ctx);
         await deps.loginThrottle.succeeded(args.email);
         const { shopper, notAfter } = verified;
-        const sessionToken = await deps.sessions.open(ctx, shopper, notAfter);
+        const admission = await deps.sessions.admit(ctx, shopper.customerId);
+        const sessionToken = await deps.sessions.open(ctx, admission, shopper, notAfter);
         return { result: 'success', shopper, sessionToken, cart: null, customerAccessToken: null };
       },
 
       async logout(_root, _args, ctx) {
+        if (ctx.frontDoor) throw mixedOnFrontDoor('logout');
         const upstreamToken = ctx.shopper?.customerAccessToken;
         const caller = { ...ctx };
         // Revocation first: the answer says success only once the session has ended everywhere.

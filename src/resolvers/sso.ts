@@ -1,5 +1,6 @@
 import { createCurrentCustomerVerifier, rejected } from '../auth/current-customer-jwt';
 import { createCustomerLoginSigner, createCustomerLoginVerifier } from '../auth/customer-login-jwt';
+import { createOneTimeTokens } from '../auth/one-time-tokens';
 import { relativePathOf, validateRedirectPath } from '../auth/redirect-path';
 import type { Shopper } from '../auth/session-token';
 import { customerProfile, shopperWithAccessToken } from '../auth/upstream-shopper';
@@ -11,6 +12,7 @@ import { CUSTOMER_LOGIN_WITH_JWT, runStorefront, SHOPPER_CART, type UpstreamLogi
 import { currentCustomerPayload, type CurrentCustomerPayload } from './current-customer';
 import { delegateCustomer } from './delegate';
 import type { ResolverDeps } from './deps';
+import { mixedOnFrontDoor } from './session';
 
 export interface CustomerLoginUrlPayload {
   url: string;
@@ -39,15 +41,6 @@ export type SsoResolvers = {
 
 const CART_ID = /^[0-9a-fA-F-]{1,64}$/;
 
-/**
- * Spends a one-time token. One issued before the shared state became complete (GatewayStores.stateSince) may
- * already have been spent in state that was lost: it is refused as used.
- */
-async function spendOnce(deps: ResolverDeps, token: { key: string; forgetAtSeconds: number; issuedAtSeconds: number }): Promise<boolean> {
-  if (token.issuedAtSeconds < (await deps.stores.stateSince())) return false;
-  return deps.stores.singleUse.claim(token.key, token.forgetAtSeconds);
-}
-
 function requireShopper(ctx: GatewayContext): Shopper {
   if (!ctx.shopper) throw gatewayError('UNAUTHENTICATED', 'Log in first: login URLs are only issued for the session shopper');
   return ctx.shopper;
@@ -59,6 +52,7 @@ export function createSsoResolvers(deps: ResolverDeps): SsoResolvers {
   const sign = createCustomerLoginSigner({ ...store, now: deps.now });
   const verifyCurrentCustomer = createCurrentCustomerVerifier({ ...store, now: deps.now });
   const verifyCustomerLogin = createCustomerLoginVerifier({ ...store, now: deps.now });
+  const oneTime = createOneTimeTokens(deps.stores);
 
   async function loginUrl(ctx: GatewayContext, shopper: Shopper, redirectTo: string, channelId: number): Promise<CustomerLoginUrlPayload> {
     const signed = await sign({ customerId: shopper.customerId, channelId, redirectTo, requestIp: ctx.clientIp || undefined });
@@ -110,9 +104,11 @@ export function createSsoResolvers(deps: ResolverDeps): SsoResolvers {
       async loginWithCurrentCustomerJwt(_root, args, ctx) {
         const { expiresAt, ...verified } = await verifyCurrentCustomer(args.currentCustomerJwt);
         // A session is opened once per token: a leaked token cannot mint more.
-        if (!(await spendOnce(deps, verified.singleUse))) throw rejected('ALREADY_USED', 'token was already used to open a session');
+        const admission = await deps.sessions.admit(ctx, verified.customerId, async () => {
+          if (!(await oneTime.spend(verified.singleUse))) throw rejected('ALREADY_USED', 'token was already used to open a session');
+        });
         const { shopper, notAfter } = await upstreamSession(ctx, verified);
-        const sessionToken = await deps.sessions.open(ctx, shopper, notAfter);
+        const sessionToken = await deps.sessions.open(ctx, admission, shopper, notAfter);
         const payload: GatewaySessionPayload = { sessionToken, customer: currentCustomerPayload(shopper, 'CURRENT_CUSTOMER_JWT') };
         return payload;
       },
@@ -120,12 +116,15 @@ export function createSsoResolvers(deps: ResolverDeps): SsoResolvers {
       // Answered here, not passed through: forwarded as is, anyone holding someone's token (a guest who
       // copied it) would be logged in upstream as that customer and read their profile.
       async loginWithCustomerLoginJwt(_root, args, ctx) {
+        if (ctx.frontDoor) throw mixedOnFrontDoor('loginWithCustomerLoginJwt');
         const verified = await verifyCustomerLogin(args.jwt, ctx);
-        if (!(await spendOnce(deps, verified.singleUse))) {
-          throw gatewayError('UNAUTHENTICATED', 'Customer Login JWT rejected: token was already used', { reason: 'ALREADY_USED' });
-        }
+        const admission = await deps.sessions.admit(ctx, verified.customerId, async () => {
+          if (!(await oneTime.spend(verified.singleUse))) {
+            throw gatewayError('UNAUTHENTICATED', 'Customer Login JWT rejected: token was already used', { reason: 'ALREADY_USED' });
+          }
+        });
         const { shopper, notAfter } = await upstreamSession(ctx, { customerId: verified.customerId, email: '', customerGroupId: 0 });
-        const sessionToken = await deps.sessions.open(ctx, shopper, notAfter);
+        const sessionToken = await deps.sessions.open(ctx, admission, shopper, notAfter);
         const payload: CustomerLoginJwtPayload = { redirectTo: verified.redirectTo, shopper, sessionToken, cart: null, customerAccessToken: null };
         return payload;
       },

@@ -1,107 +1,121 @@
-import { createHash } from 'node:crypto';
+import { BoundedMapFullError, boundedMap } from './bounded-map';
 import { createMemoryCacheStore } from './memory-cache';
-import type { CounterStore, CounterWindow, GatewayStores, RevocationStore, SingleUseStore } from './types';
+import {
+  REVOCATIONS_PER_CUSTOMER,
+  StoreFullError,
+  type CounterStore,
+  type CounterWindow,
+  type GatewayStores,
+  type RevocationStore,
+  type SpentTokenStore,
+} from './types';
 
 /** Bound on the entries of each in-memory store: an attacker cycling keys cannot grow the heap without limit. */
 export const MEMORY_STORE_MAX_ENTRIES = 100_000;
 
-/** Keys longer than this are kept as their SHA-256 (see boundKey). */
-export const MEMORY_STORE_MAX_KEY_LENGTH = 256;
+/** What one customer's revocations are: a cutoff and up to REVOCATIONS_PER_CUSTOMER sessions (unix seconds). */
+interface CustomerRevocations {
+  cutoff?: { at: number; until: number };
+  sessions: Map<string, { issuedAt: number; expiresAt: number }>;
+}
 
-/**
- * Some keys are chosen by clients (a login counter is keyed by the email typed in the form): the entry
- * bound alone would still let 100 000 megabyte-long keys fill the heap, so long keys are stored hashed.
- * The `h:`/`k:` tags keep the mapping one-to-one (a short key can never equal a hashed one); hashing the
- * UTF-16 code units keeps strings that differ only in lone surrogates apart.
- */
-function boundKey(key: string): string {
-  if (key.length <= MEMORY_STORE_MAX_KEY_LENGTH) return `k:${key}`;
-  return `h:${createHash('sha256').update(Buffer.from(key, 'utf16le')).digest('base64url')}`;
+/** The record lives as long as its longest-lived part; expired sessions are dropped on the way. */
+function recordExpiry(record: CustomerRevocations, nowSeconds: number): number {
+  let until = record.cutoff && record.cutoff.until > nowSeconds ? record.cutoff.until : 0;
+  if (record.cutoff && record.cutoff.until <= nowSeconds) record.cutoff = undefined;
+  for (const [id, session] of record.sessions) {
+    if (session.expiresAt <= nowSeconds) record.sessions.delete(id);
+    else until = Math.max(until, session.expiresAt);
+  }
+  return until;
 }
 
 /**
- * A map whose entries expire at a unix-ms deadline and that never holds more than `maxEntries`: expired
- * entries go first, then the oldest ones (insertion order), reported through `onForgetLive`.
- */
-function expiringMap<V>(now: () => number, maxEntries: number, onForgetLive?: () => void) {
-  const entries = new Map<string, { value: V; expiresAt: number }>();
-  const live = (key: string) => {
-    key = boundKey(key);
-    const entry = entries.get(key);
-    if (entry && entry.expiresAt <= now()) {
-      entries.delete(key);
-      return undefined;
-    }
-    return entry;
-  };
-  const makeRoom = (): void => {
-    const at = now();
-    for (const [key, entry] of entries) if (entry.expiresAt <= at) entries.delete(key);
-    for (const key of entries.keys()) {
-      if (entries.size < maxEntries) break;
-      entries.delete(key);
-      onForgetLive?.();
-    }
-  };
-  return {
-    get: (key: string) => live(key),
-    set(key: string, value: V, expiresAt: number): void {
-      key = boundKey(key);
-      if (!entries.has(key) && entries.size >= maxEntries) makeRoom();
-      entries.set(key, { value, expiresAt });
-    },
-    delete: (key: string) => void entries.delete(boundKey(key)),
-  };
-}
-
-/**
- * `onForgetLive` is told when a revocation that has not expired is dropped to make room: what it protected is
- * no longer known (createMemoryStores then moves its stateSince forward, failing closed).
+ * One record per customer (bounded by `maxEntries` customers). `onForgetLive` is told when a record that has not
+ * expired is dropped to make room: what it protected is no longer known (createMemoryStores then moves its
+ * stateSince forward, failing closed).
  */
 export function createMemoryRevocationStore(now: () => number, maxEntries = MEMORY_STORE_MAX_ENTRIES, onForgetLive?: () => void): RevocationStore {
-  const revoked = expiringMap<true>(now, maxEntries, onForgetLive);
-  const customers = expiringMap<number>(now, maxEntries, onForgetLive);
+  const customers = boundedMap<CustomerRevocations>({ now, maxEntries, whenFull: 'forget-oldest', onForgetLive });
+  const nowSeconds = () => now() / 1000;
+  const store = (customerId: number, record: CustomerRevocations): void => {
+    const until = recordExpiry(record, nowSeconds());
+    if (until > 0) customers.set(String(customerId), record, until * 1000);
+    else customers.delete(String(customerId));
+  };
+  const recordOf = (customerId: number): CustomerRevocations => customers.get(String(customerId)) ?? { sessions: new Map() };
   return {
-    async revoke(sessionId, expiresAtSeconds) {
-      revoked.set(sessionId, true, expiresAtSeconds * 1000);
+    async revoke({ sessionId, customerId, issuedAt, expiresAt, cutoffUntil }) {
+      if (expiresAt <= nowSeconds()) return;
+      const record = recordOf(customerId);
+      recordExpiry(record, nowSeconds());
+      if (record.sessions.has(sessionId) || record.sessions.size < REVOCATIONS_PER_CUSTOMER) {
+        record.sessions.set(sessionId, { issuedAt, expiresAt });
+        store(customerId, record);
+        return;
+      }
+      let at = issuedAt;
+      for (const session of record.sessions.values()) at = Math.max(at, session.issuedAt);
+      record.cutoff = { at: Math.max(record.cutoff?.at ?? 0, at), until: Math.max(record.cutoff?.until ?? 0, cutoffUntil, expiresAt) };
+      record.sessions.clear();
+      store(customerId, record);
     },
-    async isRevoked(sessionId) {
-      return revoked.get(sessionId) !== undefined;
+    async isRevoked({ sessionId, customerId }) {
+      const session = customers.get(String(customerId))?.sessions.get(sessionId);
+      return session !== undefined && session.expiresAt > nowSeconds();
     },
     async revokeCustomer(customerId, atSeconds, untilSeconds) {
-      const previous = customers.get(String(customerId))?.value ?? 0;
-      customers.set(String(customerId), Math.max(previous, atSeconds), untilSeconds * 1000);
+      const record = recordOf(customerId);
+      const cutoff = record.cutoff && record.cutoff.until > nowSeconds() ? record.cutoff : undefined;
+      record.cutoff = { at: Math.max(cutoff?.at ?? atSeconds, atSeconds), until: Math.max(cutoff?.until ?? untilSeconds, untilSeconds) };
+      store(customerId, record);
     },
     async customerRevokedAt(customerId) {
-      return customers.get(String(customerId))?.value;
+      const cutoff = customers.get(String(customerId))?.cutoff;
+      return cutoff && cutoff.until > nowSeconds() ? cutoff.at : undefined;
     },
   };
 }
 
-export function createMemorySingleUseStore(now: () => number, maxEntries = MEMORY_STORE_MAX_ENTRIES, onForgetLive?: () => void): SingleUseStore {
-  const claimed = expiringMap<true>(now, maxEntries, onForgetLive);
+export function createMemorySingleUseStore(now: () => number, maxEntries = MEMORY_STORE_MAX_ENTRIES, onForgetLive?: () => void): SpentTokenStore {
+  const claimed = boundedMap<true>({ now, maxEntries, whenFull: 'forget-oldest', onForgetLive });
   return {
     async claim(id, forgetAtSeconds) {
       if (claimed.get(id)) return false;
       claimed.set(id, true, forgetAtSeconds * 1000);
       return true;
     },
+    async isClaimed(id) {
+      return claimed.get(id) === true;
+    },
   };
 }
 
+/**
+ * Limit counters refuse a new key when full rather than forget a live window: forgetting would let whoever fills
+ * the store reset someone else's lockout.
+ */
 export function createMemoryCounterStore(now: () => number, maxEntries = MEMORY_STORE_MAX_ENTRIES): CounterStore {
-  const windows = expiringMap<CounterWindow>(now, maxEntries);
+  const windows = boundedMap<CounterWindow>({ now, maxEntries, whenFull: 'refuse' });
   return {
     async increment(key, windowMs) {
-      const entry = windows.get(key);
-      const window = entry ? entry.value : { count: 0, resetAt: now() + windowMs };
-      window.count += 1;
-      if (!entry) windows.set(key, window, window.resetAt);
+      const live = windows.get(key);
+      if (live) {
+        live.count += 1;
+        return { ...live };
+      }
+      const window = { count: 1, resetAt: now() + windowMs };
+      try {
+        windows.set(key, window, window.resetAt);
+      } catch (error) {
+        if (error instanceof BoundedMapFullError) throw new StoreFullError('counter store');
+        throw error;
+      }
       return { ...window };
     },
     async peek(key) {
-      const entry = windows.get(key);
-      return entry && { ...entry.value };
+      const live = windows.get(key);
+      return live && { ...live };
     },
     async reset(key) {
       windows.delete(key);

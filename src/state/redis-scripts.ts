@@ -53,3 +53,78 @@ end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return ARGV[1]
 `);
+
+/** Redis's own clock in unix ms (every expiry below is kept by it, as PXAT's are). */
+const REDIS_NOW_MS = `
+local time = redis.call('TIME')
+local nowMs = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+`;
+
+/**
+ * A customer's cutoff: the later of the stored and the given time wins, and so does the later expiry, whatever
+ * order the calls arrive in (a plain SET would keep the last write). ARGV[1] = unix seconds, ARGV[2] = expiry,
+ * unix ms. Returns the cutoff now stored.
+ */
+export const RAISE_CUTOFF = script(`${REDIS_NOW_MS}
+local current = redis.call('GET', KEYS[1])
+local value = ARGV[1]
+local untilMs = tonumber(ARGV[2])
+if current and tonumber(current) and tonumber(current) > tonumber(value) then value = current end
+local pttl = redis.call('PTTL', KEYS[1])
+if current and pttl > 0 and nowMs + pttl > untilMs then untilMs = nowMs + pttl end
+if untilMs <= nowMs then return false end
+redis.call('SET', KEYS[1], value, 'PXAT', untilMs)
+return value
+`);
+
+/**
+ * One customer's revoked sessions, a hash of `sessionId → issuedAt:expiresAtMs` holding at most ARGV[4] live
+ * fields (expired ones are dropped here; the key expires with its longest-lived field). ARGV[1] = session id,
+ * ARGV[2] = issued at (unix seconds), ARGV[3] = expiry (unix ms). Returns nil once stored (or when the session
+ * has already expired); when the hash is full, stores nothing and returns the latest `issuedAt` among its
+ * fields and this session: the caller raises the customer's cutoff to it, then clears the hash up to it.
+ */
+export const REVOKE_SESSION = script(`${REDIS_NOW_MS}
+local expiresMs = tonumber(ARGV[3])
+if expiresMs <= nowMs then return false end
+local fields = redis.call('HGETALL', KEYS[1])
+local live = 0
+local known = false
+local latest = tonumber(ARGV[2])
+for i = 1, #fields, 2 do
+  local issued, expires = string.match(fields[i + 1], '^(%d+):(%d+)$')
+  if not expires or tonumber(expires) <= nowMs then
+    redis.call('HDEL', KEYS[1], fields[i])
+  else
+    live = live + 1
+    if fields[i] == ARGV[1] then known = true end
+    if tonumber(issued) > latest then latest = tonumber(issued) end
+  end
+end
+if known or live < tonumber(ARGV[4]) then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. ':' .. ARGV[3])
+  local pttl = redis.call('PTTL', KEYS[1])
+  if pttl < 0 or nowMs + pttl < expiresMs then redis.call('PEXPIREAT', KEYS[1], expiresMs) end
+  return false
+end
+return latest
+`);
+
+/** After a collapse: drops the revoked sessions issued at or before ARGV[1] (the cutoff now covers them). */
+export const CLEAR_REVOKED_UPTO = script(`
+local fields = redis.call('HGETALL', KEYS[1])
+for i = 1, #fields, 2 do
+  local issued = tonumber(string.match(fields[i + 1], '^(%d+):'))
+  if not issued or issued <= tonumber(ARGV[1]) then redis.call('HDEL', KEYS[1], fields[i]) end
+end
+return redis.call('HLEN', KEYS[1])
+`);
+
+/** Whether one session is among its customer's live revoked sessions. ARGV[1] = session id. */
+export const IS_SESSION_REVOKED = script(`${REDIS_NOW_MS}
+local value = redis.call('HGET', KEYS[1], ARGV[1])
+if not value then return 0 end
+local expires = tonumber(string.match(value, ':(%d+)$'))
+if expires and expires > nowMs then return 1 end
+return 0
+`);

@@ -2,8 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { ErrorReply } from 'redis';
 import { openRedisConnection, type RedisClient, type RedisCommandEvent, type RedisConnection, type RedisConnectionEvent } from './redis-client';
 import { redisKey } from './redis-keys';
-import { INCREMENT_WINDOW, PEEK_WINDOW, STATE_SINCE, type SingleKeyScript } from './redis-scripts';
-import type { CacheStore, CounterStore, CounterWindow, GatewayStores, RevocationStore, SingleUseStore } from './types';
+import {
+  CLEAR_REVOKED_UPTO,
+  INCREMENT_WINDOW,
+  IS_SESSION_REVOKED,
+  PEEK_WINDOW,
+  RAISE_CUTOFF,
+  REVOKE_SESSION,
+  STATE_SINCE,
+  type SingleKeyScript,
+} from './redis-scripts';
+import { REVOCATIONS_PER_CUSTOMER, type CacheStore, type CounterStore, type CounterWindow, type GatewayStores, type RevocationStore, type SpentTokenStore } from './types';
 
 export type { RedisCommandEvent, RedisConnectionEvent } from './redis-client';
 
@@ -53,35 +62,39 @@ function windowReply(reply: unknown, now: number): CounterWindow | undefined {
 
 function revocationStore(redis: RedisConnection, keyPrefix: string): RevocationStore {
   const store = 'revocation store';
+  const cutoffKey = (customerId: number) => redisKey(keyPrefix, 'revoked', `customer:${customerId}`);
+  const sessionsKey = (customerId: number) => redisKey(keyPrefix, 'revoked', `sessions-of:${customerId}`);
+  const raiseCutoff = (customerId: number, atSeconds: number, untilMs: number) =>
+    redis.run(store, 'EVALSHA', (client) => evalScript(client, RAISE_CUTOFF, cutoffKey(customerId), [String(Math.floor(atSeconds)), String(untilMs)]));
   return {
-    async revoke(sessionId, expiresAtSeconds) {
-      const at = expiryMs(expiresAtSeconds);
-      // Awaiting the OK: the logout reports success only once Redis holds the revocation.
-      await redis.run(store, 'SET', (client) =>
-        client.set(redisKey(keyPrefix, 'revoked', sessionId), '1', { expiration: { type: 'PXAT', value: at } }),
+    async revoke({ sessionId, customerId, issuedAt, expiresAt, cutoffUntil }) {
+      const expires = expiryMs(expiresAt);
+      // Awaiting the reply: the logout reports success only once Redis holds the revocation (or the cutoff).
+      const reply = await redis.run(store, 'EVALSHA', (client) =>
+        evalScript(client, REVOKE_SESSION, sessionsKey(customerId), [sessionId, String(Math.floor(issuedAt)), String(expires), String(REVOCATIONS_PER_CUSTOMER)]),
       );
+      if (reply === null) return;
+      if (typeof reply !== 'number') throw new Error('unexpected reply from the revocation script');
+      // The hash is full: the cutoff takes over (written first, so the sessions stay ended in between).
+      await raiseCutoff(customerId, reply, Math.max(expires, expiryMs(cutoffUntil)));
+      await redis.run(store, 'EVALSHA', (client) => evalScript(client, CLEAR_REVOKED_UPTO, sessionsKey(customerId), [String(reply)]));
     },
-    async isRevoked(sessionId) {
-      const found = await redis.run(store, 'EXISTS', (client) => client.exists(redisKey(keyPrefix, 'revoked', sessionId)));
+    async isRevoked({ sessionId, customerId }) {
+      const found = await redis.run(store, 'EVALSHA', (client) => evalScript(client, IS_SESSION_REVOKED, sessionsKey(customerId), [sessionId]));
       return found === 1;
     },
     async revokeCustomer(customerId, atSeconds, untilSeconds) {
-      const at = expiryMs(untilSeconds);
-      // A later time only replaces an earlier one in practice (events arrive in order within seconds); a
-      // plain SET keeps this one single-key command.
-      await redis.run(store, 'SET', (client) =>
-        client.set(redisKey(keyPrefix, 'revoked', `customer:${customerId}`), String(Math.floor(atSeconds)), { expiration: { type: 'PXAT', value: at } }),
-      );
+      await raiseCutoff(customerId, atSeconds, expiryMs(untilSeconds));
     },
     async customerRevokedAt(customerId) {
-      const value = await redis.run(store, 'GET', (client) => client.get(redisKey(keyPrefix, 'revoked', `customer:${customerId}`)));
+      const value = await redis.run(store, 'GET', (client) => client.get(cutoffKey(customerId)));
       const at = Number(value);
       return typeof value === 'string' && Number.isFinite(at) ? at : undefined;
     },
   };
 }
 
-function singleUseStore(redis: RedisConnection, keyPrefix: string): SingleUseStore {
+function singleUseStore(redis: RedisConnection, keyPrefix: string): SpentTokenStore {
   const store = 'single-use store';
   return {
     async claim(id, forgetAtSeconds) {
@@ -91,6 +104,10 @@ function singleUseStore(redis: RedisConnection, keyPrefix: string): SingleUseSto
         client.set(redisKey(keyPrefix, 'claimed', id), '1', { condition: 'NX', expiration: { type: 'PXAT', value: at } }),
       );
       return reply === 'OK';
+    },
+    async isClaimed(id) {
+      const found = await redis.run(store, 'EXISTS', (client) => client.exists(redisKey(keyPrefix, 'claimed', id)));
+      return found === 1;
     },
   };
 }

@@ -24,14 +24,56 @@ export class StoreUnavailableError extends GraphQLError {
   }
 }
 
-/** Sessions ended before their expiry (logout); each kept until the session itself would have expired. */
+/**
+ * A store that must not forget what it holds (the in-memory limit counters) refused a new key because it is full:
+ * what depends on it fails closed, as when shared state is unreachable, rather than dropping a live window.
+ */
+export class StoreFullError extends GraphQLError {
+  constructor(readonly store: string) {
+    super('The gateway is tracking too many clients right now; try again shortly', {
+      extensions: { code: 'UNAVAILABLE', reason: 'STATE_FULL', retryAfterMs: SHARED_STATE_RETRY_AFTER_MS, http: { status: 503 } },
+    });
+    this.name = 'StoreFullError';
+  }
+}
+
+/**
+ * Per customer, at most this many sessions are remembered as revoked one by one; one more collapses them into a
+ * cutoff (see RevocationStore.revoke), so revocation state grows with customers, never with the sessions one
+ * account can open and end.
+ */
+export const REVOCATIONS_PER_CUSTOMER = 16;
+
+/** One session being ended (all times unix seconds). */
+export interface SessionRevocation {
+  sessionId: string;
+  customerId: number;
+  issuedAt: number;
+  /** Until when a verifier could still accept the session: the revocation is kept that long. */
+  expiresAt: number;
+  /** Until when any session of this customer issued now could still be accepted: how long a cutoff is kept. */
+  cutoffUntil: number;
+}
+
+/**
+ * Ended sessions, kept per customer: up to REVOCATIONS_PER_CUSTOMER sessions one by one (each until the session
+ * itself would have expired), and a per-customer cutoff: every session of the customer issued at or before it is
+ * ended (a change to the customer in the store, or more revocations than the bound).
+ */
 export interface RevocationStore {
-  /** Resolves only once the revocation is stored: a logout that answers success is never lost. */
-  revoke(sessionId: string, expiresAtSeconds: number): Promise<void>;
-  isRevoked(sessionId: string): Promise<boolean>;
-  /** Every session of the customer issued at or before `atSeconds` is ended; remembered until `untilSeconds`. */
+  /**
+   * Ends one session; resolves only once stored (a logout that answers success is never lost). When the customer
+   * already has REVOCATIONS_PER_CUSTOMER live revocations, they and this one collapse into the customer's cutoff at
+   * the latest `issuedAt` among them — which also ends the customer's other sessions issued by then.
+   */
+  revoke(revocation: SessionRevocation): Promise<void>;
+  isRevoked(session: { sessionId: string; customerId: number }): Promise<boolean>;
+  /**
+   * Every session of the customer issued at or before `atSeconds` is ended; remembered until `untilSeconds`.
+   * The latest time and the latest expiry win, whatever order calls arrive in, on every backend.
+   */
   revokeCustomer(customerId: number, atSeconds: number, untilSeconds: number): Promise<void>;
-  /** When the customer's sessions were last ended as a whole (revokeCustomer), if at all. */
+  /** The customer's cutoff (revokeCustomer, or collapsed revocations), if any. */
   customerRevokedAt(customerId: number): Promise<number | undefined>;
 }
 
@@ -41,13 +83,22 @@ export interface SingleUseStore {
   claim(id: string, forgetAtSeconds: number): Promise<boolean>;
 }
 
+/** The gateway's single-use store also answers whether a token was spent (every path that accepts it asks). */
+export interface SpentTokenStore extends SingleUseStore {
+  /** True while a claim of `id` is remembered. */
+  isClaimed(id: string): Promise<boolean>;
+}
+
 export interface CounterWindow {
   count: number;
   /** Unix ms at which the window (and its count) ends. */
   resetAt: number;
 }
 
-/** Fixed-window counters (login attempts). `increment` is atomic, also across instances. */
+/**
+ * Fixed-window counters (login attempts, session openings). `increment` is atomic, also across instances. A live
+ * window is never forgotten early: a store that cannot take a new key rejects with StoreFullError.
+ */
 export interface CounterStore {
   increment(key: string, windowMs: number): Promise<CounterWindow>;
   peek(key: string): Promise<CounterWindow | undefined>;
@@ -79,7 +130,7 @@ export interface GatewayStores {
   /** 'memory' or 'redis': shown by /ready and the logs. */
   kind: 'memory' | 'redis';
   revocations: RevocationStore;
-  singleUse: SingleUseStore;
+  singleUse: SpentTokenStore;
   counters: CounterStore;
   /** Response and REST pricing cache (src/cache/): an LRU bounded by bytes in memory, or Redis. */
   cache: CacheStore;

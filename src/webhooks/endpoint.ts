@@ -1,9 +1,12 @@
 import type { Plugin } from 'graphql-yoga';
 import type { CacheInvalidator, CacheScope } from '../cache/invalidation';
+import { limitKeyOf } from '../http/client-address';
+import { createWindowCounter } from '../http/window-counter';
 import type { SingleUseStore } from '../state/types';
 import { planForEvent, resolvePlan, type EventPlan, type PriceListGroupResolver } from './event-scopes';
 import type { WebhookDeliveryOutcome, WebhookObserver } from './metrics';
 import { parseWebhookPayload } from './payload';
+import { createLogGate } from './log-gate';
 import { createWebhookVerifier, type CustomHeaderSecret } from './verify';
 
 export const WEBHOOK_PATH = '/webhooks/bigcommerce';
@@ -19,6 +22,13 @@ export const WEBHOOK_DEDUPE_SECONDS = 49 * 3600;
 /** Delay before the one retry of a failed invalidation, and the most a price-list lookup may take before `all`. */
 const DEFAULT_RETRY_DELAY_MS = 250;
 const DEFAULT_LOOKUP_TIMEOUT_MS = 700;
+/** Failed deliveries one address may send per minute before its signed requests are refused unread. */
+const DEFAULT_MAX_FAILURES_PER_MINUTE = 20;
+/** Lines about refusals anyone can cause: at most one per kind this often. */
+const REFUSAL_LOG_INTERVAL_MS = 10_000;
+/** Addresses tracked for failures, and addresses remembered as having delivered validly. */
+const MAX_TRACKED_ADDRESSES = 10_000;
+const MAX_KNOWN_SENDERS = 1000;
 
 /** pino's Logger fits; tests pass a recorder. Lines carry scope, ids and reasons: never the body, headers or secrets. */
 export interface WebhookLogger {
@@ -42,11 +52,13 @@ export interface WebhookEndpointDeps {
   now: () => number;
   /** Bodies larger than this are refused with 413 before they are read in full. */
   maxBodyBytes: number;
-  /** The gateway's channel: catalog events that name no channel invalidate it (absent: everything). */
-  channelId?: number;
   /** When set, payloads whose `producer` is another store's (`stores/{hash}`) are acknowledged and ignored. */
   storeHash?: string;
   observe?: WebhookObserver;
+  /** The sender's address (the gateway's client address: socket peer and trusted `X-Forwarded-For`); '' if unknown. */
+  clientAddress?: (request: Request, serverContext: unknown) => string;
+  /** Failed deliveries per address per minute before that address is throttled (default 20). */
+  maxFailuresPerMinute?: number;
   /** Defaults: 250 ms and 700 ms (the change must reach the cache within a second). */
   retryDelayMs?: number;
   lookupTimeoutMs?: number;
@@ -58,8 +70,8 @@ export interface WebhookEndpointPlugin extends Plugin {
 }
 
 /** Reads at most `max` bytes; undefined when the body is larger (reading stops there). */
-async function readCapped(request: Request, max: number): Promise<string | undefined> {
-  if (!request.body) return '';
+async function readCapped(request: Request, max: number): Promise<Buffer | undefined> {
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -73,7 +85,7 @@ async function readCapped(request: Request, max: number): Promise<string | undef
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** `undefined` once `ms` have passed: a slow lookup widens the invalidation instead of delaying it. */
@@ -94,7 +106,12 @@ const describeError = (error: unknown): string => (error instanceof Error ? erro
  * apply to it (a batch price-list event can exceed a GraphQL request's limit).
  *
  * In order: 405 for another method; 413 above `maxBodyBytes`; 401 unless the Standard Webhooks signature or the
- * custom header secret verifies (nothing is claimed or invalidated); 400 for a body that is not a callback envelope;
+ * custom header secret verifies (nothing is claimed or invalidated) — decided from the headers alone when they are
+ * missing, malformed, out of the timestamp window or carry the custom secret, so that only a well-formed current
+ * signature costs reading and hashing the body; 429 before the body is read for such a signature from an address
+ * whose signatures failed `maxFailuresPerMinute` times in the last minute — unless that address has delivered validly
+ * within the retry schedule (BigCommerce's own, which an attacker's failures never throttle; nor do refusals decided
+ * from the headers count, so unsigned floods from a shared address cannot throttle it); 400 for a body that is not a callback envelope;
  * 200 for a scope the gateway does not map (BigCommerce retries anything but 2xx); then the delivery is claimed in
  * the single-use store and answered 200 at once, and its invalidation runs right after the answer.
  *
@@ -110,6 +127,10 @@ const describeError = (error: unknown): string => (error instanceof Error ? erro
  */
 export function webhookEndpointPlugin(deps: WebhookEndpointDeps): WebhookEndpointPlugin {
   const verifier = createWebhookVerifier({ clientSecret: deps.clientSecret, customSecret: deps.customSecret });
+  const maxFailures = deps.maxFailuresPerMinute ?? DEFAULT_MAX_FAILURES_PER_MINUTE;
+  const failures = createWindowCounter({ windowMs: 60_000, maxKeys: MAX_TRACKED_ADDRESSES, now: deps.now });
+  const knownSenders = createWindowCounter({ windowMs: WEBHOOK_DEDUPE_SECONDS * 1000, maxKeys: MAX_KNOWN_SENDERS, now: deps.now });
+  const logRefusal = createLogGate({ intervalMs: REFUSAL_LOG_INTERVAL_MS, now: deps.now });
   const retryDelayMs = deps.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
   const lookupTimeoutMs = deps.lookupTimeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS;
   const pending = new Set<Promise<void>>();
@@ -163,31 +184,49 @@ export function webhookEndpointPlugin(deps: WebhookEndpointDeps): WebhookEndpoin
     idle: async () => {
       while (pending.size > 0) await Promise.all([...pending]);
     },
-    async onRequest({ request, url, endResponse, fetchAPI }) {
+    async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       if (url.pathname !== WEBHOOK_PATH) return;
       const answer = (status: number, outcome: WebhookDeliveryOutcome, body: Record<string, unknown>, headers: Record<string, string> = {}): void => {
         deps.observe?.delivery(outcome);
         endResponse(new fetchAPI.Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } }));
       };
 
+      const sender = limitKeyOf(deps.clientAddress?.(request, serverContext) ?? '');
+      const unauthorized = (reason: string): void => {
+        logRefusal('unauthorized', (suppressed) => logger.warn({ reason, suppressed }, 'webhook: refused an unauthenticated delivery'));
+        answer(401, 'unauthorized', { error: 'Webhook signature or secret is missing or invalid' }, { connection: 'close' });
+      };
       if (request.method !== 'POST') return answer(405, 'method_not_allowed', { error: 'Use POST' }, { allow: 'POST' });
       const length = request.headers.get('content-length');
       if (length !== null && (!/^\d+$/.test(length) || Number(length) > deps.maxBodyBytes)) {
         return answer(413, 'too_large', { error: `Body too large: at most ${deps.maxBodyBytes} bytes` }, { connection: 'close' });
       }
-      let body: string | undefined;
+      const inspected = verifier.inspect(request.headers);
+      if (inspected.ok === false) return unauthorized(inspected.reason);
+      if (inspected.ok === 'needs-body' && knownSenders.peek(sender) === undefined) {
+        const recent = failures.peek(sender);
+        if (recent && recent.count >= maxFailures) {
+          logRefusal('throttled', (suppressed) => logger.warn({ suppressed }, 'webhook: throttled an address sending failed deliveries'));
+          const retryAfterSeconds = String(Math.max(1, Math.ceil((recent.resetAt - deps.now()) / 1000)));
+          return answer(429, 'throttled', { error: 'Too many failed deliveries from this address' }, { 'retry-after': retryAfterSeconds, connection: 'close' });
+        }
+      }
+      let bytes: Buffer | undefined;
       try {
-        body = await readCapped(request, deps.maxBodyBytes);
+        bytes = await readCapped(request, deps.maxBodyBytes);
       } catch {
         return answer(400, 'bad_request', { error: 'Could not read the body' });
       }
-      if (body === undefined) return answer(413, 'too_large', { error: `Body too large: at most ${deps.maxBodyBytes} bytes` }, { connection: 'close' });
+      if (bytes === undefined) return answer(413, 'too_large', { error: `Body too large: at most ${deps.maxBodyBytes} bytes` }, { connection: 'close' });
 
-      const verified = verifier.verify(body, request.headers);
+      const verified = inspected.ok === 'needs-body' ? verifier.verifyBody(inspected, bytes) : inspected;
       if (!verified.ok) {
-        logger.warn({ reason: verified.reason }, 'webhook: refused an unauthenticated delivery');
-        return answer(401, 'unauthorized', { error: 'Webhook signature or secret is missing or invalid' });
+        // Only failures that cost the body's read and HMAC count: those decided from the headers cost nothing.
+        failures.hit(sender);
+        return unauthorized(verified.reason);
       }
+      knownSenders.hit(sender);
+      const body = bytes.toString('utf8');
       const parsed = parseWebhookPayload(body);
       if (!parsed.ok) {
         logger.warn({ reason: parsed.reason, webhookId: verified.webhookId }, 'webhook: refused a malformed payload');
@@ -199,7 +238,7 @@ export function webhookEndpointPlugin(deps: WebhookEndpointDeps): WebhookEndpoin
         logger.warn({ ...fields, producer: payload.producer }, "webhook: ignored another store's event");
         return answer(200, 'ignored', { received: true, ignored: true });
       }
-      const plan = planForEvent(payload.scope, payload.data, { channelId: deps.channelId });
+      const plan = planForEvent(payload.scope, payload.data);
       if (!plan) {
         logger.info(fields, 'webhook: ignored an event the cache does not depend on');
         return answer(200, 'ignored', { received: true, ignored: true });

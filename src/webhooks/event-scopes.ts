@@ -19,17 +19,16 @@ export interface EventPlan {
   priceListIds: number[];
 }
 
-export interface MappingOptions {
-  /** The gateway's channel: catalog events that name no channel invalidate this one; absent = everything. */
-  channelId?: number;
-}
-
 type Json = Record<string, unknown>;
 
 const ALL: CacheScope = { kind: 'all' };
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const idOf = (value: unknown): number | undefined => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined);
 
+/**
+ * A change of catalog data in `channelId`, or (no channel named) in the whole store: every channel's catalog, and so
+ * every entry, whatever channel it was asked for (`pricing(input: { channelId })` caches other channels too).
+ */
 function catalogOf(channelId: number | undefined): CacheScope {
   return channelId === undefined ? ALL : { kind: 'catalog', channelId };
 }
@@ -69,24 +68,24 @@ function priceListIdsOf(data: unknown): number[] | undefined {
  * scope whose `data` lacks what the mapping needs falls back to a wider scope rather than failing: the payload is
  * BigCommerce's, and refusing it would only make BigCommerce retry it for 48 hours.
  */
-export function planForEvent(scope: string, data: unknown, options: MappingOptions = {}): EventPlan | null {
+export function planForEvent(scope: string, data: unknown): EventPlan | null {
   const only = (...scopes: CacheScope[]): EventPlan => ({ scopes, priceListIds: [] });
 
   if (CATALOG_PREFIXES.some((prefix) => scope.startsWith(prefix))) {
     const context = isObject(data) && isObject(data.context) ? idOf(data.context.channel_id) : undefined;
-    return only(catalogOf(context ?? options.channelId));
+    return only(catalogOf(context));
   }
 
   if (scope.startsWith('store/metafield/')) {
     const resource = isObject(data) ? data.resource_type : undefined;
-    return typeof resource === 'string' && CATALOG_METAFIELD_RESOURCES.has(resource) ? only(catalogOf(options.channelId)) : null;
+    return typeof resource === 'string' && CATALOG_METAFIELD_RESOURCES.has(resource) ? only(ALL) : null;
   }
 
-  // A customer's group (and so their prices) may have changed, or the customer is gone: their sessions from
-  // before say otherwise. developer.bigcommerce.com/docs/integrations/webhooks/events#customer
+  // A customer's group (and so their prices) may have changed, or the customer is gone: what changed is looked up
+  // (customer-changes.ts). developer.bigcommerce.com/docs/integrations/webhooks/events#customer
   if (scope === 'store/customer/updated' || scope === 'store/customer/deleted') {
     const customerId = isObject(data) ? idOf(data.id) : undefined;
-    return customerId === undefined ? null : only({ kind: 'customer', customerId });
+    return customerId === undefined ? null : only({ kind: 'customer', customerId, change: scope === 'store/customer/deleted' ? 'deleted' : 'updated' });
   }
 
   const channelEvent = /^store\/channel\/(\d+)\/(.+)$/.exec(scope);

@@ -5,10 +5,11 @@
  */
 export { createAdminRestClient } from '../remote/admin-rest';
 export { WEBHOOK_DEDUPE_SECONDS, WEBHOOK_PATH, webhookEndpointPlugin, type WebhookEndpointDeps, type WebhookEndpointPlugin, type WebhookLogger } from './endpoint';
-export { planForEvent, resolvePlan, uniqueScopes, type EventPlan, type MappingOptions, type PriceListGroupResolver } from './event-scopes';
+export { planForEvent, resolvePlan, uniqueScopes, type EventPlan, type PriceListGroupResolver } from './event-scopes';
 export { webhookMetrics, type WebhookDeliveryOutcome, type WebhookInvalidationOutcome, type WebhookObserver } from './metrics';
 export { parseWebhookPayload, type WebhookPayload } from './payload';
 export { createPriceListGroupResolver } from './price-list-groups';
-export { describeRegistrations, gatewayWebhookScopes, registerWebhooks, type RegisterWebhooksOptions, type RegistrationAction, type WebhookRegistration } from './register';
+export { createCustomerChanges, createCustomerLookup, type CustomerChanges, type CustomerLookup, type CustomerRecord } from './customer-changes';
+export { channelsToWatch, describeRegistrations, gatewayWebhookScopes, registerWebhooks, type RegisterWebhooksOptions, type RegistrationAction, type WebhookRegistration } from './register';
 export { localWebhookDestination, registerSandboxWebhooks } from './sandbox-registration';
 export { WEBHOOK_SECRET_HEADER, createWebhookVerifier, type CustomHeaderSecret, type Verification, type WebhookVerifier } from './verify';

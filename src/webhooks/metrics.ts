@@ -6,6 +6,7 @@ export type WebhookDeliveryOutcome =
   | 'duplicate'
   | 'ignored'
   | 'unauthorized'
+  | 'throttled'
   | 'bad_request'
   | 'too_large'
   | 'method_not_allowed'
@@ -23,7 +24,7 @@ export interface WebhookObserver {
 export function webhookMetrics(registry: Registry): WebhookObserver {
   const deliveries = new Counter({
     name: 'gateway_webhook_deliveries_total',
-    help: 'BigCommerce webhook deliveries by how they were answered (accepted, duplicate, ignored, unauthorized, bad_request, too_large, method_not_allowed, unavailable)',
+    help: 'BigCommerce webhook deliveries by how they were answered (accepted, duplicate, ignored, unauthorized, throttled, bad_request, too_large, method_not_allowed, unavailable)',
     labelNames: ['outcome'] as const,
     registers: [registry],
   });

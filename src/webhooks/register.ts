@@ -1,3 +1,4 @@
+import { fetchChannelIds } from '../remote/pricing';
 import type { RestClient } from '../remote/rest-client';
 
 /**
@@ -9,10 +10,24 @@ import type { RestClient } from '../remote/rest-client';
 /**
  * The events the cache depends on (see event-scopes.ts for what each invalidates). Wildcards where BigCommerce
  * documents them ("store/product/* Fires for all store/product events", likewise sku and category); one hook per
- * scope elsewhere, since no price-list wildcard is documented. The channel events are those of the gateway's channel.
+ * scope elsewhere, since no price-list wildcard is documented. The channel events are those of every channel given:
+ * the store's channels (`pricing` caches any of them), the gateway's own first.
  */
-export function gatewayWebhookScopes(channelId: number): string[] {
-  const channel = `store/channel/${channelId}`;
+export function gatewayWebhookScopes(channelIds: number | readonly number[]): string[] {
+  const channels = [...new Set(typeof channelIds === 'number' ? [channelIds] : channelIds)];
+  return [...storeScopes(), ...channels.flatMap(channelScopes)];
+}
+
+/** The channels to register channel events for: the gateway's own first, then the store's (only it if unlisted). */
+export async function channelsToWatch(rest: RestClient, own: number): Promise<number[]> {
+  try {
+    return [...new Set([own, ...(await fetchChannelIds(rest))])];
+  } catch {
+    return [own];
+  }
+}
+
+function storeScopes(): string[] {
   return [
     'store/product/*',
     'store/sku/*',
@@ -31,9 +46,15 @@ export function gatewayWebhookScopes(channelId: number): string[] {
     'store/priceList/records/deleted',
     'store/priceList/assignment/updated',
     'store/priceList/assignment/deleted',
-    // A customer moved to another group keeps a session naming the old one: it is refused (and re-opened).
+    // A customer moved to another group keeps a session naming the old one: looked up, then ended (customer-changes.ts).
     'store/customer/updated',
     'store/customer/deleted',
+  ];
+}
+
+function channelScopes(channelId: number): string[] {
+  const channel = `store/channel/${channelId}`;
+  return [
     `${channel}/product/assigned`,
     `${channel}/product/unassigned`,
     `${channel}/category/created`,

@@ -2,7 +2,7 @@ import type { StoreConfig } from '../config';
 import type { HttpClient } from '../remote/http';
 import { createAdminRestClient } from '../remote/admin-rest';
 import { WEBHOOK_PATH, type WebhookLogger } from './endpoint';
-import { describeRegistrations, gatewayWebhookScopes, registerWebhooks, type WebhookRegistration } from './register';
+import { channelsToWatch, describeRegistrations, gatewayWebhookScopes, registerWebhooks, type WebhookRegistration } from './register';
 import { WEBHOOK_SECRET_HEADER } from './verify';
 
 /** Where a gateway listening on `host:port` receives callbacks from a store on the same machine. */
@@ -35,7 +35,7 @@ export async function registerSandboxWebhooks(options: {
   try {
     const results = await registerWebhooks(admin.rest, {
       destination,
-      scopes: gatewayWebhookScopes(store.channelId),
+      scopes: gatewayWebhookScopes(await channelsToWatch(admin.rest, store.channelId)),
       headers: options.webhookSecret ? { [WEBHOOK_SECRET_HEADER]: options.webhookSecret } : undefined,
     });
     const failed = results.filter((r) => r.action === 'failed');

@@ -6,7 +6,7 @@ import type { Sandbox } from '../../sandbox';
 import { parseConfig } from '../../src/config';
 import { projectRoot } from '../../src/project-root';
 import { startProxiedStack, type FaultProxy, type ProxiedStack } from '../helpers/fault-proxy';
-import { gql, WHOLESALE, type GatewayServer } from '../helpers/stack';
+import { gql, readyStatusOnce, WHOLESALE, type GatewayServer } from '../helpers/stack';
 
 /**
  * The bad-input battery: every case asserts its error code and that the gateway then still answers a
@@ -430,7 +430,7 @@ describe('upstream faults', () => {
       recovered = (await gql(gateway.graphqlUrl, NORMAL)).body.errors === undefined;
     }
     expect(recovered).toBe(true);
-    expect((await fetch(`${gateway.url}/ready`)).status).toBe(200);
+    expect(await readyStatusOnce(gateway.url, 200)).toBe(200);
   });
 });
 

@@ -1,6 +1,7 @@
 // The HTTP layer in front of GraphQL: CORS only for the configured origins (never `null`), response headers for
-// shopper data and HTML, slow bodies cut, connections capped.
-import { connect } from 'node:net';
+// shopper data and HTML, slow bodies and slow headers cut, connections capped per client address.
+import { request as httpRequest } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { parseConfig } from '../../src/config';
 import { startGateway, startStack, loginAs, SERVER_KEY, WHOLESALE, type Stack } from '../helpers/stack';
 
@@ -81,12 +82,117 @@ describe('slow and numerous connections', () => {
   }
 
   it('cuts a body that does not arrive within the request timeout', async () => {
-    const gateway = await startGateway(stack.sandbox, { config: { server: { requestTimeoutMs: 1000, maxConnections: 100 } } });
+    const gateway = await startGateway(stack.sandbox, { config: { server: { ...parseConfig({}).server, requestTimeoutMs: 1000, maxConnections: 100 } } });
     try {
       const port = Number(new URL(gateway.url).port);
       const answer = await trickle(port, 'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"query":');
       expect(answer).toMatch(/^HTTP\/1\.1 408/);
       // Still serving.
+      expect((await post(gateway.graphqlUrl, {})).status).toBe(200);
+    } finally {
+      await gateway.close();
+    }
+  });
+});
+
+describe('one client holding many slow connections', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+
+  /** Polls `condition` until it holds (the test's own timeout bounds the wait). */
+  async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+    while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+
+  const HEAD = 'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n';
+
+  /** Opens `count` connections from `localAddress` that send part of a request head and then nothing. */
+  async function holdHalfOpen(port: number, localAddress: string, count: number): Promise<Socket[]> {
+    const sockets = await Promise.all(
+      Array.from({ length: count }, () => new Promise<Socket>((resolve) => {
+        const socket = connect({ port, host: '127.0.0.1', localAddress }, () => socket.write(HEAD));
+        socket.on('error', () => undefined);
+        socket.once('connect', () => resolve(socket));
+        socket.once('close', () => resolve(socket));
+      })),
+    );
+    return sockets;
+  }
+
+  /** A whole request from `localAddress` (a second loopback address is a second client). */
+  function requestFrom(port: number, localAddress: string): Promise<{ status: number; body: string }> {
+    const body = JSON.stringify({ query: '{ site { settings { storeName } } }' });
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(
+        { port, host: '127.0.0.1', localAddress, method: 'POST', path: '/graphql', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  it.each<[string, number]>([
+    ['far more connections than the listener allows', 120],
+    ['just over its own cap', 9],
+  ])('cannot stop another client from being served: %s', async (_name, count) => {
+    const gateway = await startGateway(stack.sandbox, {
+      config: { server: { ...parseConfig({}).server, maxConnections: 40, maxConnectionsPerAddress: 8 } },
+    });
+    const sockets: Socket[] = [];
+    try {
+      const port = Number(new URL(gateway.url).port);
+      sockets.push(...(await holdHalfOpen(port, '127.0.0.2', count)));
+      // The cap closed the connections past 8 as they were accepted; the first 8 are still held open.
+      await until(() => sockets.filter((socket) => socket.destroyed).length >= count - 8);
+      expect(sockets.filter((socket) => !socket.destroyed).length).toBe(8);
+      for (let i = 0; i < 3; i++) {
+        const answer = await requestFrom(port, '127.0.0.3');
+        expect(answer.status).toBe(200);
+        expect(answer.body).toContain('storeName');
+      }
+      // Once its connections close, the first client is served again.
+      for (const socket of sockets) socket.destroy();
+      let again: { status: number } | undefined;
+      await until(async () => (again = await requestFrom(port, '127.0.0.2').catch(() => undefined)) !== undefined);
+      expect(again?.status).toBe(200);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await gateway.close();
+    }
+  });
+
+  it('cuts request headers that trickle in past the headers timeout, well before the request timeout', async () => {
+    const gateway = await startGateway(stack.sandbox, {
+      config: { server: { ...parseConfig({}).server, requestTimeoutMs: 60_000, headersTimeoutMs: 1000 } },
+    });
+    try {
+      const port = Number(new URL(gateway.url).port);
+      const answer = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        let header = 0;
+        const socket = connect({ port, host: '127.0.0.1', localAddress: '127.0.0.4' }, () => socket.write('GET /health HTTP/1.1\r\nHost: x\r\n'));
+        const trickle = setInterval(() => socket.write(`X-Slow-${++header}: 1\r\n`), 100);
+        socket.on('data', (chunk) => (text += chunk.toString()));
+        socket.on('error', () => undefined);
+        socket.on('close', () => {
+          clearInterval(trickle);
+          resolve(text);
+        });
+        // The request timeout (60 s) would cut it too, but far later than this.
+        socket.setTimeout(15_000, () => {
+          socket.destroy();
+          reject(new Error('the server kept trickling headers open'));
+        });
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 408/);
       expect((await post(gateway.graphqlUrl, {})).status).toBe(200);
     } finally {
       await gateway.close();

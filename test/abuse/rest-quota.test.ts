@@ -10,10 +10,13 @@ const PRICING_PATH = /\/v3\/pricing\/products$/;
 const ITEMS = Array.from({ length: 10 }, (_, i) => `{ productId: ${100 + (i % 20)}, variantId: ${i + 1} }`).join(', ');
 const CURRENCIES = ['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'JPY', 'CHF', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK', 'NZD', 'MXN', 'BRL'];
 
-/** `count` aliased Query.pricing fields; with `currencies`, each alias asks in its own currency (its own scope). */
+/** Countries that exist (ISO 3166-1): with the store's two currencies, each alias below is a scope of its own. */
+const COUNTRIES = ['US', 'CA', 'MX', 'GB', 'FR', 'DE', 'IT', 'ES', 'NL', 'BE', 'SE', 'NO', 'DK', 'PL', 'JP'];
+
+/** `count` aliased Query.pricing fields; with `currencies`, each alias asks in its own currency and country (its own scope). */
 function aliasedPricing(count: number, currencies: boolean): string {
   return Array.from({ length: count }, (_, i) => {
-    const currency = currencies ? `, currencyCode: "${CURRENCIES[i % CURRENCIES.length]}"` : '';
+    const currency = currencies ? `, currencyCode: "${i % 2 === 0 ? 'USD' : 'EUR'}", countryCode: "${COUNTRIES[i % COUNTRIES.length]}"` : '';
     return `p${i}: pricing(input: { items: [${ITEMS}]${currency} }) { productId }`;
   }).join(' ');
 }
@@ -43,7 +46,7 @@ describe('REST quota: an anonymous request cannot spend the store budget', () =>
   });
 
   it.each<[string, string]>([
-    ['aliases in 15 currencies × a batch of 10', batchOf(10, `{ ${aliasedPricing(30, true)} }`)],
+    ['aliases in 15 scopes (currency and country) × a batch of 10', batchOf(10, `{ ${aliasedPricing(30, true)} }`)],
     ['aliases in fragments spread by every batch entry', batchOf(10, `query Q { ...F } fragment F on Query { ${aliasedPricing(15, true)} }`)],
     ['Product.pricing in 15 currencies', batchOf(5, `{ site { products(first: 50) { edges { node { ${CURRENCIES.map((c, i) => `c${i}: pricing(currencyCode: "${c}") { productId }`).join(' ')} } } } } }`)],
   ])('bounds %s to the per-request limit, refused with a code', async (_name, body) => {

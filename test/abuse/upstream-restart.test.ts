@@ -1,5 +1,5 @@
 import { startSandbox } from '../../sandbox';
-import { gql, startGateway } from '../helpers/stack';
+import { gql, readyStatusOnce, startGateway } from '../helpers/stack';
 
 /** "The upstream killed mid-run and restarted": a real sandbox process goes away and comes back on its port. */
 describe('upstream killed and restarted', () => {
@@ -25,7 +25,7 @@ describe('upstream killed and restarted', () => {
         }
         expect(answer.body.errors).toBeUndefined();
         expect(answer.body.data?.site.settings.storeName).toEqual(expect.any(String));
-        expect((await fetch(`${gateway.url}/ready`)).status).toBe(200);
+        expect(await readyStatusOnce(gateway.url, 200)).toBe(200);
       } finally {
         await second.close();
       }

@@ -1,25 +1,30 @@
 // What is never cached, and what every GraphQL answer says about it: reserved aliases are refused; introspection,
 // mutations, trusted-server requests and results with errors are BYPASS every time; X-Cache is on every
-// GraphQL response (batches, errors, refusals); ETag/304 for cacheable GET requests; counters in /metrics;
+// GraphQL response (batches, errors, refusals) while GATEWAY_CACHE_DEBUG_HEADER is on, and without it only to trusted
+// servers; ETag/304 for cacheable GET requests; counters in /metrics;
 // the status in the request log; GATEWAY_CACHE=off bypasses everything.
 import type { Sandbox } from '../../sandbox';
 import { SERVER_KEY, type GatewayServer } from '../helpers/stack';
-import { CACHE_OFF, post, query, shoppers, startCacheSandbox, startCachedGateway, upstreamCalls, type Shopper } from './helpers';
+import { CACHE_OFF, CACHE_ON, post, query, shoppers, startCacheSandbox, startCachedGateway, upstreamCalls, type Shopper } from './helpers';
 
 let sandbox: Sandbox;
 let gateway: GatewayServer;
 let off: GatewayServer;
+/** The production default: GATEWAY_CACHE_DEBUG_HEADER off. */
+let quiet: GatewayServer;
 let people: Shopper[];
 
 beforeAll(async () => {
   sandbox = await startCacheSandbox();
   gateway = await startCachedGateway(sandbox);
   off = await startCachedGateway(sandbox, CACHE_OFF);
+  quiet = await startCachedGateway(sandbox, { ...CACHE_ON, debugHeader: false });
   people = await shoppers(gateway.graphqlUrl);
 });
 afterAll(async () => {
   await gateway?.close();
   await off?.close();
+  await quiet?.close();
   await sandbox?.close();
 });
 
@@ -102,6 +107,41 @@ describe('X-Cache on every GraphQL response', () => {
     expect(badSession.cache).toBe('BYPASS');
     const put = await fetch(gateway.graphqlUrl, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(put.headers.get('x-cache')).toBe('BYPASS');
+  });
+});
+
+describe('X-Cache without GATEWAY_CACHE_DEBUG_HEADER: trusted servers only', () => {
+  const page = (id: number) => `{ site { product(entityId: ${id}) { entityId name } } }`;
+
+  it('tells no shopper whether an answer was a hit, while still serving it from the cache', async () => {
+    for (const [index, shopper] of people.entries()) {
+      const text = page(110 + index);
+      const first = await query(quiet.graphqlUrl, text, {}, shopper.headers);
+      const before = sandbox.requestLog.length;
+      const second = await query(quiet.graphqlUrl, text, {}, shopper.headers);
+      const batch = await post(quiet.graphqlUrl, [{ query: text }, { query: text }], shopper.headers);
+      const get = await fetch(`${quiet.graphqlUrl}?query=${encodeURIComponent(text)}`, { headers: { accept: 'application/json', 'x-graphql-csrf': '1', ...shopper.headers } });
+      await get.text();
+      expect({ who: shopper.name, headers: [first.cache, second.cache, batch.cache, get.headers.get('x-cache')], upstream: upstreamCalls(sandbox, before), same: second.text === first.text }).toEqual({
+        who: shopper.name,
+        headers: [null, null, null, null],
+        upstream: 0,
+        same: true,
+      });
+    }
+    // Also not on refusals, and not to a caller with a wrong server key.
+    expect((await post(quiet.graphqlUrl, { query: '{ site {' })).cache).toBeNull();
+    expect((await query(quiet.graphqlUrl, page(110), {}, { 'x-gateway-server-key': `${SERVER_KEY}x` })).cache).toBeNull();
+    // The operator still sees it in the request log.
+    const lines = quiet.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.msg === 'graphql request');
+    expect(lines.map((entry) => entry.cache)).toContain('HIT');
+  });
+
+  it('shows it to a trusted server (X-Gateway-Server-Key)', async () => {
+    const answer = await query(quiet.graphqlUrl, page(110), {}, { 'x-gateway-server-key': SERVER_KEY });
+    expect(answer.cache).toBe('BYPASS');
+    const refused = await post(quiet.graphqlUrl, { query: '{ nope }' }, { 'x-gateway-server-key': SERVER_KEY });
+    expect(refused.cache).toBe('BYPASS');
   });
 });
 

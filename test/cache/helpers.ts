@@ -6,7 +6,8 @@ import { loginAs, RETAIL, startGateway, WHOLESALE, type GatewayServer, type Star
 
 export const VIP = { email: 'vip@example.com', pass: 'Vip1!' };
 
-export const CACHE_ON: CacheConfig = { enabled: true, ttlSeconds: 300, maxBytes: 64 * 1024 * 1024 };
+// X-Cache shown to everyone (GATEWAY_CACHE_DEBUG_HEADER): what these suites assert on.
+export const CACHE_ON: CacheConfig = { enabled: true, ttlSeconds: 300, maxBytes: 64 * 1024 * 1024, debugHeader: true };
 export const CACHE_OFF: CacheConfig = { ...CACHE_ON, enabled: false };
 
 export function startCachedGateway(sandbox: Sandbox, cache: CacheConfig = CACHE_ON, options: StartGatewayOptions = {}): Promise<GatewayServer> {

@@ -154,7 +154,10 @@ const postWebhook = (headers: Record<string, string>, body: string) => fetch(des
 
 describe('registration (npm start in sandbox mode)', () => {
   it("registers every hook the cache depends on, pointing at the gateway, with the gateway's secret header", async () => {
-    expect(registrations.map((r) => [r.scope, r.action])).toEqual(gatewayWebhookScopes(sandbox.identity.channelId).map((scope) => [scope, 'created']));
+    // The channel events of both sandbox channels (its own, and its second one, which `pricing` may be asked for).
+    const channels = [sandbox.identity.channelId, sandbox.identity.channelId + 1];
+    expect(registrations.map((r) => [r.scope, r.action])).toEqual(gatewayWebhookScopes(channels).map((scope) => [scope, 'created']));
+    expect(registrations.filter((r) => r.scope.startsWith(`store/channel/${channels[1]}/`)).length).toBeGreaterThan(5);
     const listed = (await (await fetch(`${sandbox.url}/stores/${sandbox.identity.storeHash}/v3/hooks?limit=250`, { headers: { 'X-Auth-Token': sandbox.identity.accessToken } })).json()) as {
       data: Array<{ destination: string; is_active: boolean; headers: Record<string, string> | null }>;
     };

@@ -6,46 +6,17 @@
 // and directly to the same full-schema mock storefront; both answers must be error-free and carry identical data.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { buildSchema, getNamedType, getOperationAST, Kind, parse, validate, type GraphQLSchema, type OperationTypeNode } from 'graphql';
+import { buildSchema, getNamedType, getOperationAST, Kind, parse, validate, type GraphQLSchema } from 'graphql';
 import { buildGateway, gatewayConfig, serveGateway, storefrontOnlyStore, type ServedGateway } from '../../scripts/harness';
 import { startMockStorefront, type MockStorefront } from '../../scripts/mock-storefront';
+import { CORPUS_DIR, loadCorpus, type CorpusOperation, type JsonObject } from './corpus-loader';
 
 // Reference data beside the project: ../shared from the repository root, never copied in.
 const FULL_SCHEMA_FILE = resolve(__dirname, '../../../shared/bigcommerce/storefront-schema/bigcommerce.graphql');
-const CORPUS_DIR = resolve(__dirname, 'corpus');
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
 
 interface GraphQLBody {
   data?: JsonObject | null;
   errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
-}
-
-interface CorpusOperation {
-  /** File name without `.graphql`, e.g. `product-page`. */
-  file: string;
-  /** The operation's own name, sent as `operationName`. */
-  name: string;
-  type: OperationTypeNode;
-  query: string;
-  /** From `<file>.variables.json` when present. */
-  variables: JsonObject;
-}
-
-function loadCorpus(): CorpusOperation[] {
-  return readdirSync(CORPUS_DIR)
-    .filter((file) => file.endsWith('.graphql'))
-    .sort()
-    .map((file) => {
-      const base = file.slice(0, -'.graphql'.length);
-      const query = readFileSync(resolve(CORPUS_DIR, file), 'utf8');
-      const operation = getOperationAST(parse(query));
-      if (!operation?.name) throw new Error(`${file}: expected exactly one named operation`);
-      const variablesFile = resolve(CORPUS_DIR, `${base}.variables.json`);
-      const variables = existsSync(variablesFile) ? (JSON.parse(readFileSync(variablesFile, 'utf8')) as JsonObject) : {};
-      return { file: base, name: operation.name.value, type: operation.operation, query, variables };
-    });
 }
 
 interface Answer {

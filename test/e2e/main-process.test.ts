@@ -114,6 +114,8 @@ describe('the compiled entry point (npm start, npm run sandbox)', () => {
       BC_CLIENT_SECRET: identity.clientSecret,
       BC_STOREFRONT_TOKEN: data.token,
       GATEWAY_SESSION_SECRET: 'e2e-session-secret-0123456789abcdefghij',
+      // No drain (test/e2e/shutdown-drain.test.ts covers it): the listener closes at once.
+      GATEWAY_SHUTDOWN_DRAIN_MS: '0',
     });
     try {
       const [, port] = await proc.waitFor(/"url":"http:\/\/127\.0\.0\.1:(\d+)\/graphql"/);

@@ -1,7 +1,7 @@
 // SSO and currentCustomer over HTTP in customer-access-token mode: the gateway has no impersonation token, so a
 // session opened from a Current Customer JWT needs its own upstream CAT, which the gateway obtains by signing a
 // Customer Login JWT and calling the storefront's `loginWithCustomerLoginJwt`.
-import { SignJWT } from 'jose';
+import { decodeJwt, SignJWT } from 'jose';
 import { gql, loginAs, startStack, WHOLESALE, type Stack } from '../helpers/stack';
 
 const CLIENT_SECRET = 'sso-cat-mode-client-secret-chosen-at-test-time';
@@ -36,8 +36,12 @@ describe('SSO in customer-access-token mode over HTTP', () => {
    */
   const freshSession = () => loginAs(stack.gateway.graphqlUrl, WHOLESALE);
 
+  let lastIssuedSecond = 0;
   /** The BigCommerce-hosted leg: customerLoginUrl → /login/token/{jwt} → /customer/current.jwt in the browser. */
   async function currentCustomerJwtViaStorefront(): Promise<string> {
+    // BigCommerce's tokens carry no jti: two of one customer issued in one second are the same token, and a token
+    // spent by an earlier test would read nothing. Each test gets a token of its own second.
+    while (Math.floor(Date.now() / 1000) <= lastIssuedSecond) await new Promise((resolve) => setTimeout(resolve, 50));
     const { cookie } = await freshSession();
     const urlResponse = await gql<{ customerLoginUrl: { url: string } }>(stack.gateway.graphqlUrl, LOGIN_URL, {}, { cookie });
     expect(urlResponse.body.errors).toBeUndefined();
@@ -50,7 +54,9 @@ describe('SSO in customer-access-token mode over HTTP', () => {
       headers: { cookie: storefrontCookie },
     });
     expect(jwtResponse.status).toBe(200);
-    return jwtResponse.text();
+    const jwt = await jwtResponse.text();
+    lastIssuedSecond = decodeJwt(jwt).iat ?? Math.floor(Date.now() / 1000);
+    return jwt;
   }
 
   it('round trip: a Current Customer JWT opens a gateway session backed by an upstream CAT', async () => {

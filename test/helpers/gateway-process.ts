@@ -2,6 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
+import { startSandbox, type Sandbox } from '../../sandbox';
+import type { StoreConfig } from '../../src/config';
+import { sandboxStoreConfig } from '../../src/sandbox-mode';
+import { startRedisServer, type RedisServer } from './redis-server';
 
 /**
  * The compiled gateway (`node dist/src/main.js`, exactly what `npm start` runs) as a child process, and a
@@ -33,6 +37,48 @@ export interface GatewayProcess {
   /** The same command and environment again (new process, new port). */
   respawn(): Promise<GatewayProcess>;
   exited: Promise<number | null>;
+}
+
+/** What the real-process suites share: a sandbox store in the test process (generous REST quota) and a redis-server. */
+export interface ProcessBackends {
+  sandbox: Sandbox;
+  redis: RedisServer;
+  /** The sandbox as a real store's configuration (impersonation mode), for storeModeEnv. */
+  store: StoreConfig;
+  /** Kills every gateway process still running, then stops Redis and the sandbox. */
+  close(): Promise<void>;
+}
+
+export async function startProcessBackends(): Promise<ProcessBackends> {
+  assertBuilt();
+  const [sandbox, redis] = await Promise.all([startSandbox({ port: 0, rateLimitQuota: 100_000 }), startRedisServer()]);
+  const store = await sandboxStoreConfig(sandbox, { authMode: 'impersonation', timeoutMs: 5000 });
+  return {
+    sandbox,
+    redis,
+    store,
+    close: async () => {
+      await killAllGatewayProcesses();
+      await redis.stop();
+      await sandbox.close();
+    },
+  };
+}
+
+/** Real-store mode pointed at `store` (e.g. a sandbox in the test process), as an operator would configure a BigCommerce store. */
+export function storeModeEnv(store: StoreConfig, sessionSecret: string): Record<string, string> {
+  return {
+    BC_STOREFRONT_URL: store.storefrontUrl,
+    BC_STORE_URL: store.storeUrl,
+    BC_API_URL: store.apiUrl,
+    BC_STORE_HASH: store.storeHash,
+    BC_ACCESS_TOKEN: store.accessToken,
+    BC_CLIENT_ID: store.clientId,
+    BC_CLIENT_SECRET: store.clientSecret,
+    BC_STOREFRONT_TOKEN: store.storefrontToken,
+    GATEWAY_SESSION_SECRET: sessionSecret,
+    GATEWAY_SCHEMA_REFRESH_SECONDS: '0',
+  };
 }
 
 /** Variables of the test runner's own environment that must not leak into a child's configuration. */

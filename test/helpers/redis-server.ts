@@ -38,7 +38,8 @@ function findRedisServer(): string {
   );
 }
 
-function freePort(): Promise<number> {
+/** A TCP port nothing listens on right now (for a server that must come back on the same port). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -30,6 +30,10 @@ export interface StartGatewayOptions {
   store?: Partial<StoreConfig>;
   /** The storefront schema, instead of introspecting at start (a tight upstream budget must not race start-up). */
   storefrontSchema?: GraphQLSchema;
+  /** Channels the gateway's storefront token serves (the front door's); the sandbox's own when absent. */
+  channelIds?: number[];
+  /** Serve HTTPS with these files. */
+  tls?: { certFile: string; keyFile: string };
 }
 
 export function listen(server: Server): Promise<string> {
@@ -48,7 +52,7 @@ export function closeServer(server: Server): Promise<void> {
 /** The gateway on an ephemeral port in front of `sandbox`, configured as sandbox mode would. */
 export async function startGateway(sandbox: Sandbox, options: StartGatewayOptions = {}): Promise<GatewayServer> {
   const timeoutMs = options.config?.upstreamTimeoutMs ?? 5000;
-  const store = await sandboxStoreConfig(sandbox, { authMode: options.authMode ?? 'impersonation', timeoutMs });
+  const store = await sandboxStoreConfig(sandbox, { authMode: options.authMode ?? 'impersonation', timeoutMs, channelIds: options.channelIds });
   // Start from the documented defaults, as `npm start` would, then pin what tests rely on.
   const defaults = withStore(parseConfig({}), { ...store, ...options.store });
   const config: GatewayConfig = {
@@ -60,13 +64,15 @@ export async function startGateway(sandbox: Sandbox, options: StartGatewayOption
     schemaRefreshSeconds: 0,
     // Off unless a test asks for it: the other suites count upstream calls and inject upstream faults.
     cache: { ...defaults.cache, enabled: false },
+    // Every test client connects from 127.0.0.1, many shoppers at once: the per-address cap is tested on its own.
+    server: { ...defaults.server, maxConnectionsPerAddress: 100_000 },
     ...options.config,
     session: { secret: SESSION_SECRET, ttlSeconds: 3600, cookieName: 'sfgw_session', cookieSecure: false, ...options.config?.session },
   };
   const logs: string[] = [];
   const logger = createLogger('debug', { write: (line: string) => void logs.push(line) });
   const gateway = await createGateway(config, { logger, now: options.now, http: options.http, storefrontSchema: options.storefrontSchema });
-  const served = await serve(gateway, { port: 0, host: '127.0.0.1', ...config.server });
+  const served = await serve(gateway, { port: 0, host: '127.0.0.1', ...config.server, tls: options.tls });
   return {
     url: served.url,
     graphqlUrl: served.graphqlUrl,
@@ -163,4 +169,17 @@ export function execute<TResult, TVariables extends Record<string, unknown>>(
   headers: Record<string, string> = {},
 ): Promise<GraphQLResponse<TResult>> {
   return gql<TResult>(url, print(document), variables, headers);
+}
+
+/**
+ * `/ready`'s HTTP status once it is `status`, or the last one seen after `timeoutMs`: one probe's answer is
+ * shared for about a second (src/plugins/readiness.ts), so a change of the upstream shows within about that.
+ */
+export async function readyStatusOnce(baseUrl: string, status: number, timeoutMs = 5000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const seen = (await fetch(`${baseUrl}/ready`)).status;
+    if (seen === status || Date.now() > deadline) return seen;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

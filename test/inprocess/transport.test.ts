@@ -380,6 +380,7 @@ describe('fast path keeps what plugins add', () => {
       clientIp: '',
       correlationId: 'fast-path-test',
       trustedServer: false,
+      channelId: TEST_STORE.channelId,
       responseCookies: [],
       tally: { upstreamCalls: 0 },
       loaders: new Map(),
@@ -388,7 +389,7 @@ describe('fast path keeps what plugins add', () => {
       schema: fake.storefrontSchema,
       context,
       logging: false,
-      plugins: [storefrontPassthroughPlugin({ executor, gatewayFields: () => new Set() }) as Plugin, later],
+      plugins: [storefrontPassthroughPlugin({ executor, gatewayFields: () => new Set(), frontDoorFields: () => new Set() }) as Plugin, later],
     });
   }
 

@@ -1,8 +1,6 @@
-import { SANDBOX_DEFAULTS, startSandbox, type Sandbox } from '../../sandbox';
+import { SANDBOX_DEFAULTS, type Sandbox } from '../../sandbox';
 import type { StoreConfig } from '../../src/config';
-import { sandboxStoreConfig } from '../../src/sandbox-mode';
 import {
-  assertBuilt,
   graphql,
   httpJson,
   killAllGatewayProcesses,
@@ -10,7 +8,10 @@ import {
   sessionCookie,
   spawnMain,
   startGatewayProcess,
+  startProcessBackends,
+  storeModeEnv,
   type GatewayProcess,
+  type ProcessBackends,
   type GraphQLBody,
   type HttpResponse,
 } from '../helpers/gateway-process';
@@ -60,21 +61,7 @@ function validateCredentialCalls(sandbox: Sandbox): number {
   return sandbox.requestLog.filter((entry) => entry.method === 'POST' && entry.path.endsWith('/v3/customers/validate-credentials')).length;
 }
 
-/** Real-store mode pointed at the sandbox, as an operator would configure a BigCommerce store. */
-function storeEnv(store: StoreConfig): Record<string, string> {
-  return {
-    BC_STOREFRONT_URL: store.storefrontUrl,
-    BC_STORE_URL: store.storeUrl,
-    BC_API_URL: store.apiUrl,
-    BC_STORE_HASH: store.storeHash,
-    BC_ACCESS_TOKEN: store.accessToken,
-    BC_CLIENT_ID: store.clientId,
-    BC_CLIENT_SECRET: store.clientSecret,
-    BC_STOREFRONT_TOKEN: store.storefrontToken,
-    GATEWAY_SESSION_SECRET: SESSION_SECRET,
-    GATEWAY_SCHEMA_REFRESH_SECONDS: '0',
-  };
-}
+const storeEnv = (store: StoreConfig) => storeModeEnv(store, SESSION_SECRET);
 
 const limitsEnv = {
   GATEWAY_TRUST_PROXY: 'true',
@@ -90,17 +77,14 @@ let sandbox: Sandbox;
 let redis: RedisServer;
 let store: StoreConfig;
 
+let backends: ProcessBackends | undefined;
+
 beforeAll(async () => {
-  assertBuilt();
-  [sandbox, redis] = await Promise.all([startSandbox({ port: 0, rateLimitQuota: 100_000 }), startRedisServer()]);
-  store = await sandboxStoreConfig(sandbox, { authMode: 'impersonation', timeoutMs: 5000 });
+  backends = await startProcessBackends();
+  ({ sandbox, redis, store } = backends);
 }, START_TIMEOUT_MS);
 
-afterAll(async () => {
-  await killAllGatewayProcesses();
-  await redis?.stop();
-  await sandbox?.close();
-});
+afterAll(() => backends?.close());
 
 describe('two gateway processes on one Redis behave as one', () => {
   let a: GatewayProcess;
@@ -421,7 +405,11 @@ describe('Redis stopped mid-run: guests served, identity fails closed, recovery 
   });
 
   it('/ready stays 200 (guests are served) and says the shared state is unavailable', async () => {
-    const response = await ready();
+    // One probe's answer is shared for about a second: the one from before the outage may still be served.
+    const response = await pollUntil('/ready reporting the outage', async () => {
+      const answer = await ready();
+      return answer.body.sharedState === 'unavailable' ? answer : undefined;
+    }, 5000);
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ status: 'degraded', storefront: 'ok', sharedState: 'unavailable' });
   });
@@ -456,7 +444,10 @@ describe('Redis stopped mid-run: guests served, identity fails closed, recovery 
     expect(revoked.status).toBe(401);
     expect(codeOf(revoked)).toBe('UNAUTHENTICATED');
 
-    const readiness = await ready();
+    const readiness = await pollUntil('/ready after the recovery', async () => {
+      const answer = await ready();
+      return answer.body.sharedState === 'ok' ? answer : undefined;
+    }, 5000);
     expect(readiness.status).toBe(200);
     expect(readiness.body).toMatchObject({ status: 'ready', sharedState: 'ok' });
     expect((await products()).body.data?.site.products.edges).toHaveLength(2);

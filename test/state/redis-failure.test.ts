@@ -1,6 +1,7 @@
 import { createRedisStores, type RedisCommandEvent, type RedisConnectionEvent } from '../../src/state/redis';
 import { StoreUnavailableError, type GatewayStores } from '../../src/state/types';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server';
+import { revocationOf, sessionRef } from '../helpers/revocations';
 
 /**
  * The Redis stores when Redis goes away, hangs, comes back empty or is not there at start-up: every method
@@ -42,8 +43,8 @@ async function outcome(promise: Promise<unknown>, limitMs = SETTLE_LIMIT_MS): Pr
 function everyMethod(stores: GatewayStores): Record<string, () => Promise<unknown>> {
   const later = Math.ceil(Date.now() / 1000) + 600;
   return {
-    'revocations.revoke': () => stores.revocations.revoke('session', later),
-    'revocations.isRevoked': () => stores.revocations.isRevoked('session'),
+    'revocations.revoke': () => stores.revocations.revoke(revocationOf('session', later)),
+    'revocations.isRevoked': () => stores.revocations.isRevoked(sessionRef('session')),
     'singleUse.claim': () => stores.singleUse.claim('jti', later),
     'counters.increment': () => stores.counters.increment('login:ip:127.0.0.1', 60_000),
     'counters.peek': () => stores.counters.peek('login:ip:127.0.0.1'),
@@ -145,7 +146,7 @@ describe('redis stores when Redis fails', () => {
   it('times out every method when Redis hangs with the connection open, and answers correctly once it resumes', async () => {
     const stores = await open();
     const later = Math.ceil(Date.now() / 1000) + 600;
-    await stores.revocations.revoke('before-hang', later);
+    await stores.revocations.revoke(revocationOf('before-hang', later));
 
     server.pause();
     const causes = await expectAllUnavailable(stores);
@@ -154,8 +155,8 @@ describe('redis stores when Redis fails', () => {
     server.resume();
     // The replies to the timed-out commands arrive first and are dropped; later calls get their own replies.
     await eventually(() => stores.ping());
-    expect(await stores.revocations.isRevoked('before-hang')).toBe(true);
-    expect(await stores.revocations.isRevoked('never-revoked')).toBe(false);
+    expect(await stores.revocations.isRevoked(sessionRef('before-hang'))).toBe(true);
+    expect(await stores.revocations.isRevoked(sessionRef('never-revoked'))).toBe(false);
     expect(await stores.singleUse.claim('fresh-after-hang', later)).toBe(true);
     expect(await stores.counters.peek('fresh-counter')).toBeUndefined();
   });
@@ -163,13 +164,13 @@ describe('redis stores when Redis fails', () => {
   it('behaves as empty after FLUSHALL', async () => {
     const stores = await open();
     const later = Math.ceil(Date.now() / 1000) + 600;
-    await stores.revocations.revoke('s', later);
+    await stores.revocations.revoke(revocationOf('s', later));
     expect(await stores.singleUse.claim('jti', later)).toBe(true);
     await stores.counters.increment('c', 60_000);
     await stores.counters.increment('c', 60_000);
 
     await server.flushAll();
-    expect(await stores.revocations.isRevoked('s')).toBe(false);
+    expect(await stores.revocations.isRevoked(sessionRef('s'))).toBe(false);
     expect(await stores.counters.peek('c')).toBeUndefined();
     expect((await stores.counters.increment('c', 60_000)).count).toBe(1);
     expect(await stores.singleUse.claim('jti', later)).toBe(true);

@@ -1,7 +1,8 @@
 import { createClient } from 'redis';
 import { createMemoryCacheStore, entryBytes } from '../../src/state/memory-cache';
-import type { GatewayStores } from '../../src/state/types';
+import { REVOCATIONS_PER_CUSTOMER, type GatewayStores } from '../../src/state/types';
 import { memoryBackend, redisBackend, testPrefix, type Backend } from './backends';
+import { revocationOf, sessionRef } from '../helpers/revocations';
 
 /**
  * One contract for every GatewayStores implementation: the memory stores (injected clock) and the Redis
@@ -51,15 +52,15 @@ function contract(makeBackend: () => Backend): void {
     describe('revocations', () => {
       it('revokes one session, visibly to every instance, until the session would have expired', async () => {
         const expiresAt = seconds(backend.now()) + 1;
-        expect(await stores.revocations.isRevoked('s1')).toBe(false);
-        await stores.revocations.revoke('s1', expiresAt);
+        expect(await stores.revocations.isRevoked(sessionRef('s1'))).toBe(false);
+        await stores.revocations.revoke(revocationOf('s1', expiresAt));
         const peer = await backend.open(namespace);
-        expect(await stores.revocations.isRevoked('s1')).toBe(true);
-        expect(await peer.revocations.isRevoked('s1')).toBe(true);
-        expect(await peer.revocations.isRevoked('s2')).toBe(false);
+        expect(await stores.revocations.isRevoked(sessionRef('s1'))).toBe(true);
+        expect(await peer.revocations.isRevoked(sessionRef('s1'))).toBe(true);
+        expect(await peer.revocations.isRevoked(sessionRef('s2'))).toBe(false);
 
         await backend.passTime(expiresAt * 1000);
-        expect(await stores.revocations.isRevoked('s1')).toBe(false);
+        expect(await stores.revocations.isRevoked(sessionRef('s1'))).toBe(false);
       });
 
       it("ends a customer's sessions as a whole, visibly to every instance, until any could have expired", async () => {
@@ -73,9 +74,66 @@ function contract(makeBackend: () => Backend): void {
         expect(await stores.revocations.customerRevokedAt(42)).toBeUndefined();
       });
 
+      it("ends one session only: the customer's other sessions and other customers' sessions stay", async () => {
+        const later = seconds(backend.now()) + 60;
+        await stores.revocations.revoke(revocationOf('phone', later, { customerId: 42 }));
+        expect(await stores.revocations.isRevoked(sessionRef('phone', 42))).toBe(true);
+        expect(await stores.revocations.isRevoked(sessionRef('laptop', 42))).toBe(false);
+        // A session id is looked up under its own customer: the same id of another customer is not ended.
+        expect(await stores.revocations.isRevoked(sessionRef('phone', 43))).toBe(false);
+        expect(await stores.revocations.customerRevokedAt(42)).toBeUndefined();
+      });
+
+      it('collapses a customer past REVOCATIONS_PER_CUSTOMER into one cutoff at the latest issuedAt, on every instance', async () => {
+        const now = seconds(backend.now());
+        const later = now + 60;
+        const peer = await backend.open(namespace);
+        // Issued out of order, and on two instances: the cutoff is the latest issuedAt, not the last call's.
+        const issued = Array.from({ length: REVOCATIONS_PER_CUSTOMER }, (_, i) => now - 1000 + ((i * 7) % REVOCATIONS_PER_CUSTOMER));
+        for (const [i, issuedAt] of issued.entries()) {
+          await (i % 2 ? peer : stores).revocations.revoke(revocationOf(`s${i}`, later, { customerId: 42, issuedAt }));
+        }
+        // Revoking an already revoked session again takes no room.
+        await stores.revocations.revoke(revocationOf('s0', later, { customerId: 42, issuedAt: issued[0] }));
+        expect(await peer.revocations.customerRevokedAt(42)).toBeUndefined();
+        await stores.revocations.revoke(revocationOf('other-customer', later, { customerId: 43, issuedAt: now - 10 }));
+
+        await peer.revocations.revoke(revocationOf('one-more', later, { customerId: 42, issuedAt: now - 2000 }));
+        const cutoff = Math.max(...issued);
+        expect(await stores.revocations.customerRevokedAt(42)).toBe(cutoff);
+        expect(await stores.revocations.customerRevokedAt(43)).toBeUndefined();
+        expect(await stores.revocations.isRevoked(sessionRef('other-customer', 43))).toBe(true);
+        // The per-session entries it replaced are gone; one issued after the cutoff is kept one by one again.
+        expect(await peer.revocations.isRevoked(sessionRef('s3', 42))).toBe(false);
+        await stores.revocations.revoke(revocationOf('newer', later, { customerId: 42, issuedAt: now }));
+        expect(await peer.revocations.isRevoked(sessionRef('newer', 42))).toBe(true);
+        expect(await peer.revocations.customerRevokedAt(42)).toBe(cutoff);
+      });
+
+      it('keeps the later cutoff and the later expiry of revokeCustomer, whatever order the calls arrive in', async () => {
+        const now = seconds(backend.now());
+        const peer = await backend.open(namespace);
+        await stores.revocations.revokeCustomer(42, now, now + 2);
+        await peer.revocations.revokeCustomer(42, now - 30, now + 1);
+        await stores.revocations.revokeCustomer(43, now - 30, now + 1);
+        await peer.revocations.revokeCustomer(43, now, now + 2);
+        // Concurrent calls from two instances: the latest time wins however they interleave.
+        await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? peer : stores).revocations.revokeCustomer(44, now - 20 + ((i * 3) % 20), now + 2)));
+        expect(await peer.revocations.customerRevokedAt(42)).toBe(now);
+        expect(await stores.revocations.customerRevokedAt(43)).toBe(now);
+        expect(await stores.revocations.customerRevokedAt(44)).toBe(now - 1);
+
+        // The earlier expiry did not shorten the later one.
+        await backend.passTime((now + 1) * 1000);
+        expect(await stores.revocations.customerRevokedAt(42)).toBe(now);
+        await backend.passTime((now + 2) * 1000);
+        expect(await stores.revocations.customerRevokedAt(42)).toBeUndefined();
+        expect(await stores.revocations.customerRevokedAt(43)).toBeUndefined();
+      });
+
       it('stores nothing lasting for a session that has already expired', async () => {
-        await stores.revocations.revoke('old', seconds(backend.now()) - 60);
-        expect(await stores.revocations.isRevoked('old')).toBe(false);
+        await stores.revocations.revoke(revocationOf('old', seconds(backend.now()) - 60));
+        expect(await stores.revocations.isRevoked(sessionRef('old'))).toBe(false);
       });
     });
 
@@ -90,6 +148,18 @@ function contract(makeBackend: () => Backend): void {
 
         await backend.passTime(forgetAt * 1000);
         expect(await stores.singleUse.claim('jti-1', forgetAt + 60)).toBe(true);
+      });
+
+      it('tells every instance whether an id is claimed, until the claim is forgotten', async () => {
+        const forgetAt = seconds(backend.now()) + 1;
+        const peer = await backend.open(namespace);
+        expect(await stores.singleUse.isClaimed('jti-read')).toBe(false);
+        expect(await stores.singleUse.isClaimed('jti-read')).toBe(false);
+        expect(await stores.singleUse.claim('jti-read', forgetAt)).toBe(true);
+        expect(await peer.singleUse.isClaimed('jti-read')).toBe(true);
+        expect(await peer.singleUse.isClaimed('jti-other')).toBe(false);
+        await backend.passTime(forgetAt * 1000);
+        expect(await stores.singleUse.isClaimed('jti-read')).toBe(false);
       });
 
       it('gives exactly one of many concurrent claims, across instances, the win', async () => {
@@ -197,8 +267,8 @@ function contract(makeBackend: () => Backend): void {
     it('keeps namespaces (key prefixes) apart', async () => {
       const other = await backend.open(nextNamespace());
       const later = seconds(backend.now()) + 60;
-      await stores.revocations.revoke('shared-id', later);
-      expect(await other.revocations.isRevoked('shared-id')).toBe(false);
+      await stores.revocations.revoke(revocationOf('shared-id', later));
+      expect(await other.revocations.isRevoked(sessionRef('shared-id'))).toBe(false);
       expect(await stores.singleUse.claim('shared-id', later)).toBe(true);
       expect(await other.singleUse.claim('shared-id', later)).toBe(true);
       await stores.counters.increment('shared-id', 60_000);
@@ -219,9 +289,9 @@ function contract(makeBackend: () => Backend): void {
       for (const id of hostileIds) expect((await stores.counters.peek(id))?.count).toBe(1);
 
       const [revoked, ...others] = hostileIds;
-      await stores.revocations.revoke(revoked, later);
-      expect(await stores.revocations.isRevoked(revoked)).toBe(true);
-      for (const id of others) expect(await stores.revocations.isRevoked(id)).toBe(false);
+      await stores.revocations.revoke(revocationOf(revoked, later));
+      expect(await stores.revocations.isRevoked(sessionRef(revoked))).toBe(true);
+      for (const id of others) expect(await stores.revocations.isRevoked(sessionRef(id))).toBe(false);
 
       for (const id of hostileIds) expect(await stores.singleUse.claim(id, later)).toBe(true);
       for (const id of hostileIds) expect(await stores.singleUse.claim(id, later)).toBe(false);
@@ -255,21 +325,21 @@ describe('redis stores: the keys they write', () => {
     const namespace = nextNamespace();
     const stores = await backend.open(namespace);
     const later = seconds(Date.now()) + 3600;
-    for (const id of hostileIds) {
-      await stores.revocations.revoke(id, later);
+    for (const [i, id] of hostileIds.entries()) {
+      await stores.revocations.revoke(revocationOf(id, later, { customerId: i + 1 }));
       await stores.singleUse.claim(id, later);
       await stores.singleUse.claim(id, later);
       await stores.counters.increment(id, 3_600_000);
       await stores.counters.increment(id, 3_600_000);
       await stores.counters.peek(id);
-      await stores.revocations.isRevoked(id);
+      await stores.revocations.isRevoked(sessionRef(id, i + 1));
     }
     await stores.counters.increment('reset-me', 60_000);
     await stores.counters.reset('reset-me');
     await stores.counters.increment('reset-me', 60_000);
 
     const keys = await rawKeys(testPrefix(namespace));
-    // Three records per id, one counter kept apart, and the state marker (stateSince), which expires too.
+    // Three records per id (each revoked under its own customer), one counter kept apart, and the state marker (stateSince), which expires too.
     expect(keys).toHaveLength(hostileIds.length * 3 + 2);
     for (const { key, pttl } of keys) {
       expect({ key, hasExpiry: pttl > 0 }).toEqual({ key, hasExpiry: true });
@@ -281,6 +351,40 @@ describe('redis stores: the keys they write', () => {
     const revocation = keys.find(({ key }) => key.includes(':revoked:'));
     expect(revocation?.pttl).toBeGreaterThan((later - 5) * 1000 - Date.now());
     expect(revocation?.pttl).toBeLessThanOrEqual(later * 1000 - Date.now() + 1000);
+  });
+
+  it('a flood of revocations writes keys by customer, never by session: at most a hash of the bound and a cutoff each', async () => {
+    const namespace = nextNamespace();
+    const stores = await backend.open(namespace);
+    const peer = await backend.open(namespace);
+    const now = seconds(Date.now());
+    // 600 sessions of one account ended (as aliased, batched logins would), and 20 of each of 10 other accounts.
+    const flood = Array.from({ length: 600 }, (_, i) => revocationOf(`flood-${i}`, now + 3600, { customerId: 1, issuedAt: now - 600 + i, cutoffUntil: now + 7200 }));
+    const many = Array.from({ length: 200 }, (_, i) => revocationOf(`many-${i}`, now + 3600, { customerId: 100 + (i % 10), issuedAt: now - 200 + i }));
+    for (let i = 0; i < flood.length; i += 50) await Promise.all(flood.slice(i, i + 50).map((r, j) => (j % 2 ? peer : stores).revocations.revoke(r)));
+    for (const revocation of many) await stores.revocations.revoke(revocation);
+
+    const raw = createClient({ url: backend.redis?.().url });
+    await raw.connect();
+    try {
+      const keys: string[] = [];
+      for await (const batch of raw.scanIterator({ MATCH: `${testPrefix(namespace)}*`, COUNT: 1000 })) keys.push(...batch);
+      // Customer 1 and each of the 10: a cutoff and at most a sessions hash (gone when a collapse emptied it); plus
+      // the state marker.
+      const types = await Promise.all(keys.map((key) => raw.type(key)));
+      expect(types.filter((type) => type === 'string')).toHaveLength(11 + 1);
+      const sizes = await Promise.all(keys.filter((_, i) => types[i] === 'hash').map((key) => raw.hLen(key)));
+      expect(sizes.length).toBeLessThanOrEqual(11);
+      expect(types.every((type) => type === 'string' || type === 'hash')).toBe(true);
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(REVOCATIONS_PER_CUSTOMER);
+    } finally {
+      raw.destroy();
+    }
+    // Nothing was lost by collapsing: every flooded session is ended, the cutoff lives as long as cutoffUntil asked.
+    const cutoff = await stores.revocations.customerRevokedAt(1);
+    for (const { sessionId, issuedAt } of flood) {
+      expect((await stores.revocations.isRevoked(sessionRef(sessionId, 1))) || (cutoff !== undefined && issuedAt <= cutoff)).toBe(true);
+    }
   });
 });
 

@@ -30,6 +30,13 @@ describe('parseConfig', () => {
     expect(config.session.cookieSecure).toBe(false);
   });
 
+  it('GATEWAY_SHUTDOWN_DRAIN_MS: 5000 by default, 0 turns the drain off, anything but a bounded integer is a problem', () => {
+    expect(parseConfig({}).shutdownDrainMs).toBe(5000);
+    expect(parseConfig({ GATEWAY_SHUTDOWN_DRAIN_MS: '0' }).shutdownDrainMs).toBe(0);
+    expect(parseConfig({ GATEWAY_SHUTDOWN_DRAIN_MS: '15000' }).shutdownDrainMs).toBe(15_000);
+    for (const bad of ['-1', 'soon', '1.5', '300001']) expect(problems({ GATEWAY_SHUTDOWN_DRAIN_MS: bad }).join('\n')).toMatch(/GATEWAY_SHUTDOWN_DRAIN_MS/);
+  });
+
   it('reads a real store, trimming the trailing slash of URLs, with secure cookies', () => {
     const config = parseConfig({ ...REAL_STORE, BC_AUTH_MODE: 'customer-access-token', BC_CHANNEL_ID: '2' });
     expect(config.store).toMatchObject({
@@ -140,6 +147,16 @@ describe('parseConfig', () => {
 
     it.each(['maybe', '10.0.0.0/40', '10.0.0.1,', '999', 'proxy.internal'])('reports %j as a problem naming the variable', (raw) => {
       expect(problems({ GATEWAY_TRUST_PROXY: raw }).join('\n')).toMatch(/GATEWAY_TRUST_PROXY/);
+    });
+  });
+
+  describe('listener limits', () => {
+    it('has documented defaults and reads overrides', () => {
+      expect(parseConfig({}).server).toEqual({ requestTimeoutMs: 10_000, headersTimeoutMs: 5000, maxConnections: 10_000, maxConnectionsPerAddress: 256 });
+      expect(parseConfig({ GATEWAY_HEADERS_TIMEOUT_MS: '2000', GATEWAY_MAX_CONNECTIONS_PER_ADDRESS: '32' }).server).toMatchObject({ headersTimeoutMs: 2000, maxConnectionsPerAddress: 32 });
+      const found = problems({ GATEWAY_HEADERS_TIMEOUT_MS: '10', GATEWAY_MAX_CONNECTIONS_PER_ADDRESS: '0' }).join('\n');
+      expect(found).toMatch(/GATEWAY_HEADERS_TIMEOUT_MS/);
+      expect(found).toMatch(/GATEWAY_MAX_CONNECTIONS_PER_ADDRESS/);
     });
   });
 

@@ -1,5 +1,5 @@
-import { GraphQLError } from 'graphql';
-import { maskError, withoutSuggestions } from '../../src/error-masking';
+import { buildSchema, GraphQLError, KnownTypeNamesRule, parse, specifiedRules, validate } from 'graphql';
+import { hideSuggestionsPlugin, maskError, withoutSuggestions } from '../../src/error-masking';
 
 describe('withoutSuggestions', () => {
   it.each([
@@ -64,5 +64,20 @@ describe('maskError', () => {
     expect(masked.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
     const wrapped = maskError(new GraphQLError('boom', { originalError: new TypeError('x is undefined') }), 'Unexpected error.') as GraphQLError;
     expect(wrapped.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+  });
+});
+
+describe('hidden suggestions are not searched for', () => {
+  it('validates type names without KnownTypeNamesRule and its search over every type name, with the same errors', () => {
+    const schema = buildSchema('type Query { a: Int } type Product { name: String }');
+    const rules = [...specifiedRules];
+    const plugin = hideSuggestionsPlugin() as { onValidate: (payload: unknown) => unknown };
+    plugin.onValidate({ params: { schema, documentAST: parse('{ a }'), rules } });
+    expect(rules).not.toContain(KnownTypeNamesRule);
+    const document = parse('query Q($v: Productx, $w: Product) { a } fragment F on Nope { a }');
+    const quiet = validate(schema, document, rules).map((error) => error.message).filter((message) => message.startsWith('Unknown type'));
+    const original = validate(schema, document).map((error) => withoutSuggestions(error.message)).filter((message) => message.startsWith('Unknown type'));
+    expect(quiet).toEqual(['Unknown type "Productx".', 'Unknown type "Nope".']);
+    expect(quiet).toEqual(original);
   });
 });

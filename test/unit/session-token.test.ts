@@ -1,5 +1,6 @@
 import { createMemoryRevocationStore } from '../../src/state/memory';
 import { createSessionTokens, deriveSessionKey, SessionTokenError } from '../../src/auth/session-token';
+import { revocationOf, sessionRef } from '../helpers/revocations';
 
 describe('session tokens (pure, injected clock)', () => {
   const shopper = { customerId: 7, email: 'a@example.com', customerGroupId: 2, customerAccessToken: 'cat-value' };
@@ -44,11 +45,11 @@ describe('session tokens (pure, injected clock)', () => {
   it('remembers revocations until the session would have expired', async () => {
     let now = 1_800_000_000_000;
     const revocations = createMemoryRevocationStore(() => now);
-    await revocations.revoke('a', now / 1000 + 10);
-    expect(await revocations.isRevoked('a')).toBe(true);
+    await revocations.revoke(revocationOf('a', now / 1000 + 10));
+    expect(await revocations.isRevoked(sessionRef('a'))).toBe(true);
     now += 60_000;
-    await revocations.revoke('b', now / 1000 + 10);
-    expect(await revocations.isRevoked('a')).toBe(false);
-    expect(await revocations.isRevoked('b')).toBe(true);
+    await revocations.revoke(revocationOf('b', now / 1000 + 10));
+    expect(await revocations.isRevoked(sessionRef('a'))).toBe(false);
+    expect(await revocations.isRevoked(sessionRef('b'))).toBe(true);
   });
 });

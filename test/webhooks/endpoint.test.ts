@@ -48,7 +48,6 @@ function setup(overrides: Partial<WebhookEndpointDeps> & { singleUse?: SingleUse
     resolveGroupsOfPriceList: async (id) => (id === 1 ? [2] : undefined),
     now: Date.now,
     maxBodyBytes: 4096,
-    channelId: 1,
     storeHash: 'abc123',
     retryDelayMs: 20,
     ...overrides,
@@ -78,7 +77,7 @@ describe('accepted deliveries', () => {
     // Answered before the invalidation ran: it is applied after the answer.
     expect(s.invalidator.calls).toEqual([]);
     await eventually(() => s.invalidator.calls.length === 1, 1000, 'the invalidation');
-    expect(s.invalidator.calls).toEqual([[{ kind: 'catalog', channelId: 1 }]]);
+    expect(s.invalidator.calls).toEqual([[{ kind: 'all' }]]);
     expect(s.app.outcomes).toEqual({ deliveries: ['accepted'], invalidations: ['invalidated'] });
     expectNoSecretsOrBodyInLogs(s.logger, body);
   });
@@ -89,7 +88,7 @@ describe('accepted deliveries', () => {
     const res = await s.post(body, { 'content-type': 'application/json', [WEBHOOK_SECRET_HEADER.toLowerCase()]: CUSTOM_SECRET });
     expect(res.status).toBe(200);
     await s.app.plugin.idle();
-    expect(s.invalidator.calls).toEqual([[{ kind: 'catalog', channelId: 1 }]]);
+    expect(s.invalidator.calls).toEqual([[{ kind: 'all' }]]);
     // Without a webhook-id, the payload hash is the dedupe key.
     expect(s.claims).toEqual([`webhook:hash:${(JSON.parse(body) as { hash: string }).hash}`]);
   });
@@ -253,7 +252,7 @@ describe('shared state and invalidation failures', () => {
     expect((await s.post(body, signedHeaders(CLIENT_SECRET, body))).status).toBe(200);
     await s.app.plugin.idle();
     expect(s.invalidator.attempts).toBe(2);
-    expect(s.invalidator.calls).toEqual([[{ kind: 'catalog', channelId: 1 }]]);
+    expect(s.invalidator.calls).toEqual([[{ kind: 'all' }]]);
     expect(s.app.outcomes.invalidations).toEqual(['retried', 'invalidated']);
   });
 

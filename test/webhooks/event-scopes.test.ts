@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { CacheScope } from '../../src/cache/invalidation';
-import { planForEvent, resolvePlan, uniqueScopes, type MappingOptions, type PriceListGroupResolver } from '../../src/webhooks/event-scopes';
+import { planForEvent, resolvePlan, uniqueScopes, type PriceListGroupResolver } from '../../src/webhooks/event-scopes';
 import { gatewayWebhookScopes } from '../../src/webhooks/register';
 
 const CALLBACKS = resolve(__dirname, '../../../shared/bigcommerce/docs/webhooks/callbacks');
@@ -56,10 +56,11 @@ const ALL: CacheScope = { kind: 'all' };
 /** Price list 1 is assigned to group 2, price list 2 to groups 2 and 4. */
 const groupsOf: PriceListGroupResolver = async (id) => ({ 1: [2], 2: [2, 4] })[id];
 
+// A store-wide catalog change is every channel's catalog: `all` (other channels' `pricing` is cached too).
 const EXPECTED: Record<string, CacheScope[]> = {
-  'store/category/created': [catalog(GATEWAY_CHANNEL)],
-  'store/category/deleted': [catalog(GATEWAY_CHANNEL)],
-  'store/category/updated': [catalog(GATEWAY_CHANNEL)],
+  'store/category/created': [ALL],
+  'store/category/deleted': [ALL],
+  'store/category/updated': [ALL],
   'store/priceList/activated': [group(2)],
   'store/priceList/created': [group(2)],
   'store/priceList/deactivated': [group(2)],
@@ -70,21 +71,21 @@ const EXPECTED: Record<string, CacheScope[]> = {
   'store/priceList/records/created': [group(2), group(4)],
   'store/priceList/records/deleted': [group(2), group(4)],
   'store/priceList/records/updated': [group(2), group(4)],
-  'store/product/created': [catalog(GATEWAY_CHANNEL)],
-  'store/product/deleted': [catalog(GATEWAY_CHANNEL)],
-  'store/product/inventory/order/updated': [catalog(GATEWAY_CHANNEL)],
-  'store/product/inventory/updated': [catalog(GATEWAY_CHANNEL)],
-  // The schema's `context.channel_id` (an override made for channel 2) wins over the gateway's channel.
+  'store/product/created': [ALL],
+  'store/product/deleted': [ALL],
+  'store/product/inventory/order/updated': [ALL],
+  'store/product/inventory/updated': [ALL],
+  // The schema's `context.channel_id` (an override made for channel 2): that channel's catalog only.
   'store/product/updated': [catalog(2)],
-  'store/sku/created': [catalog(GATEWAY_CHANNEL)],
-  'store/sku/deleted': [catalog(GATEWAY_CHANNEL)],
-  'store/sku/inventory/order/updated': [catalog(GATEWAY_CHANNEL)],
-  'store/sku/inventory/updated': [catalog(GATEWAY_CHANNEL)],
-  'store/sku/updated': [catalog(GATEWAY_CHANNEL)],
+  'store/sku/created': [ALL],
+  'store/sku/deleted': [ALL],
+  'store/sku/inventory/order/updated': [ALL],
+  'store/sku/inventory/updated': [ALL],
+  'store/sku/updated': [ALL],
 };
 
-async function scopesFor(scope: string, data: unknown, resolver: PriceListGroupResolver = groupsOf, options: MappingOptions = { channelId: GATEWAY_CHANNEL }): Promise<CacheScope[] | null> {
-  const plan = planForEvent(scope, data, options);
+async function scopesFor(scope: string, data: unknown, resolver: PriceListGroupResolver = groupsOf): Promise<CacheScope[] | null> {
+  const plan = planForEvent(scope, data);
   return plan ? resolvePlan(plan, resolver) : null;
 }
 
@@ -121,15 +122,15 @@ describe('events documented on the events pages only', () => {
     ['store/channel/1/settings/currency/updated', {}, [catalog(1)]],
     ['store/channel/1/settings/defaultCustomerGroup/updated', {}, [{ kind: 'guests' }]],
     // Catalog metafields are catalog data; other metafields are not cached.
-    ['store/metafield/created', { metafield_id: 12, resource_id: '118', resource_type: 'product' }, [catalog(GATEWAY_CHANNEL)]],
+    ['store/metafield/created', { metafield_id: 12, resource_id: '118', resource_type: 'product' }, [ALL]],
     ['store/metafield/updated', { metafield_id: 12, resource_id: '270', resource_type: 'order' }, null],
-    ['store/product/metafield/created', { metafield_id: 12, resource_id: '118', resource_type: 'product' }, [catalog(GATEWAY_CHANNEL)]],
+    ['store/product/metafield/created', { metafield_id: 12, resource_id: '118', resource_type: 'product' }, [ALL]],
     // Events the cache does not depend on are not mapped (acknowledged and ignored by the endpoint).
     ['store/order/created', { type: 'order', id: 250 }, null],
     ['store/cart/updated', { type: 'cart', id: 'abc' }, null],
-    // A customer's group may have changed: their sessions are refused, not a cache scope bumped.
-    ['store/customer/updated', { type: 'customer', id: 1 }, [{ kind: 'customer', customerId: 1 }]],
-    ['store/customer/deleted', { type: 'customer', id: 9 }, [{ kind: 'customer', customerId: 9 }]],
+    // A customer's group may have changed: looked up before sessions end or groups are bumped (customer-changes.ts).
+    ['store/customer/updated', { type: 'customer', id: 1 }, [{ kind: 'customer', customerId: 1, change: 'updated' }]],
+    ['store/customer/deleted', { type: 'customer', id: 9 }, [{ kind: 'customer', customerId: 9, change: 'deleted' }]],
     ['store/customer/address/updated', { type: 'customer', id: 1 }, null],
     ['store/channel/1/order/created', { type: 'order', id: 1 }, null],
     ['store/channel/1/settings/logo/updated', {}, null],
@@ -139,8 +140,9 @@ describe('events documented on the events pages only', () => {
 });
 
 describe('when the mapping cannot be precise it widens, never narrows', () => {
-  it('a catalog event without a gateway channel invalidates everything', async () => {
-    expect(await scopesFor('store/product/updated', { type: 'product', id: 1 }, groupsOf, {})).toEqual([ALL]);
+  it('a catalog event that names no channel invalidates every channel (everything); one that names a channel, it', async () => {
+    expect(await scopesFor('store/product/updated', { type: 'product', id: 1 })).toEqual([ALL]);
+    expect(await scopesFor('store/sku/updated', { type: 'sku', id: 1, context: { channel_id: 3 } })).toEqual([catalog(3)]);
   });
 
   it('a price-list event whose lookup fails, or cannot be narrowed to groups, invalidates everything', async () => {
@@ -168,6 +170,6 @@ describe('when the mapping cannot be precise it widens, never narrows', () => {
 it('every scope the gateway registers is mapped', () => {
   for (const scope of gatewayWebhookScopes(GATEWAY_CHANNEL)) {
     const concrete = scope.replace(/\*$/, 'updated');
-    expect([scope, planForEvent(concrete, { type: 'x', id: 1, price_list_id: 1, customer_group_id: 2 }, { channelId: GATEWAY_CHANNEL })]).not.toEqual([scope, null]);
+    expect([scope, planForEvent(concrete, { type: 'x', id: 1, price_list_id: 1, customer_group_id: 2 })]).not.toEqual([scope, null]);
   }
 });

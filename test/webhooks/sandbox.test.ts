@@ -61,7 +61,6 @@ beforeAll(async () => {
     logger: recordingLogger(),
     now: Date.now,
     maxBodyBytes: 1024 * 1024,
-    channelId: identity.channelId,
     storeHash: identity.storeHash,
   });
   server = createServer(app.yoga);
@@ -119,8 +118,8 @@ describe('registration through /v3/hooks', () => {
 });
 
 describe('callbacks → invalidations', () => {
-  it('a product price change through the admin REST invalidates the catalog of the channel within 2 s', async () => {
-    expect(await nextInvalidation(() => adminRest('PUT', '/v3/catalog/products/104', { price: 123.45 }))).toEqual([[{ kind: 'catalog', channelId: 1 }]]);
+  it('a product price change through the admin REST (store-wide: every channel) invalidates the catalog within 2 s', async () => {
+    expect(await nextInvalidation(() => adminRest('PUT', '/v3/catalog/products/104', { price: 123.45 }))).toEqual([[{ kind: 'all' }]]);
   });
 
   it('a wholesale price-list record upsert invalidates the wholesale group only', async () => {
@@ -152,7 +151,7 @@ describe('callbacks → invalidations', () => {
     failNextClaim = true;
     const before = invalidator.calls.length;
     const calls = await nextInvalidation(() => adminRest('PUT', '/v3/catalog/products/106', { price: 66.6 }));
-    expect(calls).toEqual([[{ kind: 'catalog', channelId: 1 }]]);
+    expect(calls).toEqual([[{ kind: 'all' }]]);
     const attemptsOf106 = () => sandbox.webhookDeliveries.filter((d) => (d.payload.data as { id?: number }).id === 106);
     // The sandbox records an attempt once it has read the answer, which may be after the invalidation.
     await eventually(() => attemptsOf106().length === 2, 2000, 'the record of the second attempt');
